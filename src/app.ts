@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { registerJsonParsers } from './http/content-types.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { registerScimRoutes } from './http/scim-routes.js';
+import { createGroupService } from './provisioning/group-service.js';
+import type { JamfDirectory, StateStore } from './provisioning/ports.js';
+import { createUserService } from './provisioning/user-service.js';
+
+export interface AppDeps {
+  jamf: JamfDirectory;
+  store: StateStore;
+  logger: Logger;
+  bearerTokens: readonly string[];
+  /** Largest `count` a list request gets; larger requests are clamped (RFC 7644 §3.4.2.4). */
+  maxPageSize?: number;
+  /** Absolute URL the IdP uses, when the server sits behind a proxy that rewrites Host. */
+  publicBaseUrl?: string;
+  /** Jamf reads a list page makes at once; at most the Jamf client's concurrency. */
+  readConcurrency?: number;
+  now?: () => Date;
+  /** Serve HTTPS (Entra requires TLS 1.2+) instead of HTTP. */
+  https?: { cert: Buffer; key: Buffer; minVersion: 'TLSv1.2' | 'TLSv1.3' };
+}
+
+export const SCIM_PREFIX = '/scim/v2';
+
+/** Builds the server; never listens (design.md §7.1). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.https ? { https: deps.https } : {}),
+    loggerInstance: deps.logger,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    disableRequestLogging: false,
+  });
+
+  registerJsonParsers(app);
+  registerErrorHandling(app);
+
+  const readConcurrency = deps.readConcurrency ?? 5;
+  const users = createUserService({ jamf: deps.jamf, store: deps.store, logger: deps.logger, readConcurrency, now: deps.now });
+  const groups = createGroupService({
+    jamf: deps.jamf,
+    store: deps.store,
+    logger: deps.logger,
+    readConcurrency,
+    now: deps.now,
+    resolveMember: users.jamfIdOfMember,
+  });
+
+  await app.register(
+    async (scope) => {
+      registerScimRoutes(scope, {
+        users,
+        groups,
+        bearerTokens: deps.bearerTokens,
+        maxPageSize: deps.maxPageSize ?? 1000,
+        publicBaseUrl: deps.publicBaseUrl,
+      });
+    },
+    { prefix: SCIM_PREFIX },
+  );
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  return app;
+}

@@ -1,0 +1,112 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const jamfUrl = z
+  .string()
+  .trim()
+  .url('must be an http(s) URL such as https://example.jamfcloud.com')
+  .refine((v) => /^https?:\/\//i.test(v), 'must start with http:// or https://')
+  // Jamf answers 404 to `//JSSResource` (jamf-pro-api.md §7.3), so the base never ends in '/'.
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const bearerTokens = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== ''),
+  )
+  .pipe(
+    z
+      .array(z.string().min(16, 'each token must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'tokens must be printable ASCII without spaces'))
+      .min(1, 'at least one token is required'),
+  );
+
+export const configSchema = z
+  .object({
+    JAMF_URL: jamfUrl,
+    JAMF_CLIENT_ID: optionalString,
+    JAMF_CLIENT_SECRET: optionalString,
+    JAMF_USERNAME: optionalString,
+    JAMF_PASSWORD: optionalString,
+    JAMF_TOKEN_PATH: z.string().regex(/^\/\S*$/, 'must be a path starting with /').default('/api/v1/oauth/token'),
+    JAMF_MAX_CONCURRENCY: int(5, 1, 50),
+    JAMF_TIMEOUT_MS: int(30_000, 1_000, 300_000),
+    JAMF_RETRIES: int(3, 0, 10),
+    JAMF_QUEUE_LIMIT: int(500, 1, 100_000),
+    SCIM_BEARER_TOKENS: bearerTokens,
+    SCIM_MAX_PAGE_SIZE: int(1000, 1, 10_000),
+    PUBLIC_BASE_URL: z
+      .string()
+      .trim()
+      .url()
+      .transform((v) => v.replace(/\/+$/, ''))
+      .optional(),
+    PORT: int(8080, 0, 65_535),
+    HOST: z.string().trim().min(1).default('0.0.0.0'),
+    STATE_URL: z.string().trim().min(1).default('./data/state.db'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    TLS_CERT_FILE: optionalString,
+    TLS_KEY_FILE: optionalString,
+    METRICS_TOKEN: optionalString,
+    AUTH_FAILURE_LIMIT: int(20, 1, 10_000),
+    SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 120_000),
+  });
+
+/** Rules across keys; checked on presence alone so they are reported together with per-key problems. */
+function crossKeyProblems(env: Record<string, string | undefined>): string[] {
+  const has = (k: string) => env[k] !== undefined;
+  const out: string[] = [];
+  const pair = (a: string, b: string, what: string) => {
+    if (has(a) && !has(b)) out.push(`${b} is required with ${a} (${what})`);
+    if (has(b) && !has(a)) out.push(`${a} is required with ${b} (${what})`);
+  };
+  if (has('JAMF_CLIENT_ID') || has('JAMF_CLIENT_SECRET')) pair('JAMF_CLIENT_ID', 'JAMF_CLIENT_SECRET', 'Jamf API client');
+  else if (has('JAMF_USERNAME') || has('JAMF_PASSWORD')) pair('JAMF_USERNAME', 'JAMF_PASSWORD', 'Jamf basic auth');
+  else out.push('JAMF_CLIENT_ID is required: set JAMF_CLIENT_ID and JAMF_CLIENT_SECRET (or JAMF_USERNAME and JAMF_PASSWORD)');
+  pair('TLS_CERT_FILE', 'TLS_KEY_FILE', 'HTTPS');
+  return out;
+}
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads `.env` (when present) under the real environment, which wins. */
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Record<string, string | undefined> {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  return { ...fromFile, ...env };
+}
+
+/** Parses once; the result is frozen and passed down (design.md §7.5). Messages name keys, never values. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // `KEY=` in a .env file means "use the default", as if the key were absent.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const result = configSchema.safeParse(present);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((i) => {
+        const key = i.path.join('.') || 'environment';
+        const message = i.code === 'invalid_type' && present[key] === undefined ? 'is required' : i.message;
+        return `${key} ${message}`;
+      });
+  problems.push(...crossKeyProblems(present));
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(result.data);
+}

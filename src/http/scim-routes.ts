@@ -1,0 +1,212 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { GroupService } from '../provisioning/group-service.js';
+import type { ResourceContext, ScimObject } from '../provisioning/user-mapping.js';
+import type { UserService } from '../provisioning/user-service.js';
+import {
+  ScimError,
+  applyUserPatch,
+  compileFilter,
+  indexedLookup,
+  listResponse,
+  parseFilter,
+  parseGroupBody,
+  parseListQuery,
+  parseUserBody,
+  project,
+  reduceGroupPatch,
+  resourceTypes,
+  schemasList,
+  serviceProviderConfig,
+  type ResourceTypeName,
+} from '../scim/index.js';
+import { createTokenCheck } from './auth.js';
+import { sendScim } from './scim-reply.js';
+
+export interface ScimRouteDeps {
+  users: UserService;
+  groups: GroupService;
+  bearerTokens: readonly string[];
+  maxPageSize: number;
+  publicBaseUrl?: string;
+}
+
+type Query = Record<string, string | undefined>;
+type IdParams = { id: string };
+
+function queryOf(request: FastifyRequest): Query {
+  return (request.query ?? {}) as Query;
+}
+
+/** `attributes`/`excludedAttributes` of a single-resource request (RFC 7644 §3.9). */
+function projection(query: Query) {
+  const split = (v: string | undefined) =>
+    v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return { attributes: split(query.attributes), excludedAttributes: split(query.excludedAttributes) };
+}
+
+function wantsMembers(query: Query): boolean {
+  const { attributes, excludedAttributes } = projection(query);
+  if (attributes && !attributes.some((a) => /^members(\.|$)/i.test(a) || /:members(\.|$)/i.test(a))) return false;
+  if (excludedAttributes?.some((a) => /^members$/i.test(a))) return false;
+  return true;
+}
+
+export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): void {
+  const isAuthorized = createTokenCheck(deps.bearerTokens);
+
+  app.addHook('onRequest', async (request) => {
+    if (!isAuthorized(request.headers.authorization)) {
+      throw new ScimError(401, 'Authorization failure: missing or invalid bearer token');
+    }
+  });
+
+  const baseUrl = (request: FastifyRequest) =>
+    deps.publicBaseUrl !== undefined ? `${deps.publicBaseUrl}/scim/v2` : `${request.protocol}://${request.host}/scim/v2`;
+  const ctx = (request: FastifyRequest): ResourceContext => ({ baseUrl: baseUrl(request) });
+
+  const reply200 = (reply: FastifyReply, request: FastifyRequest, resource: ScimObject, type: ResourceTypeName, status = 200) =>
+    sendScim(reply, status, project(resource, projection(queryOf(request)), type));
+
+  // ---- discovery (RFC 7644 §4) ----
+  app.get('/ServiceProviderConfig', async (request, reply) =>
+    sendScim(reply, 200, serviceProviderConfig(baseUrl(request), { maxResults: deps.maxPageSize })),
+  );
+  app.get('/ResourceTypes', async (request, reply) => {
+    const all = resourceTypes(baseUrl(request));
+    return sendScim(reply, 200, listResponse(all, { totalResults: all.length, startIndex: 1 }));
+  });
+  app.get<{ Params: IdParams }>('/ResourceTypes/:id', async (request, reply) => {
+    const found = resourceTypes(baseUrl(request)).find((r) => String(r.id).toLowerCase() === request.params.id.toLowerCase());
+    if (!found) throw new ScimError(404, `Resource type ${request.params.id} not found`);
+    return sendScim(reply, 200, found);
+  });
+  app.get('/Schemas', async (request, reply) => {
+    const all = schemasList(baseUrl(request));
+    return sendScim(reply, 200, listResponse(all, { totalResults: all.length, startIndex: 1 }));
+  });
+  app.get<{ Params: IdParams }>('/Schemas/:id', async (request, reply) => {
+    const found = schemasList(baseUrl(request)).find((s) => String(s.id).toLowerCase() === request.params.id.toLowerCase());
+    if (!found) throw new ScimError(404, `Schema ${request.params.id} not found`);
+    return sendScim(reply, 200, found);
+  });
+
+  // ---- Users ----
+  app.get('/Users', async (request, reply) => {
+    const query = queryOf(request);
+    const list = parseListQuery(query, { maxCount: deps.maxPageSize, defaultCount: 100 });
+    const ast = list.filter === undefined ? undefined : parseFilter(list.filter, 'User');
+    const indexed = ast ? indexedLookup(ast, 'User') : null;
+    const lookup = indexed && indexed.kind !== 'displayName' && indexed.kind !== 'member' ? indexed : null;
+    const predicate = ast ? compileFilter(ast, 'User') : undefined;
+    const result = await deps.users.list(
+      {
+        lookup: lookup ? { kind: lookup.kind as 'id' | 'userName' | 'externalId' | 'email', value: lookup.value } : undefined,
+        predicate,
+        startIndex: list.startIndex,
+        count: list.count,
+      },
+      ctx(request),
+    );
+    const resources = result.resources.map((r) => project(r, list, 'User'));
+    return sendScim(reply, 200, listResponse(resources, { totalResults: result.totalResults, startIndex: list.startIndex }));
+  });
+
+  app.post('/Users', async (request, reply) => {
+    const user = parseUserBody(request.body);
+    const created = await deps.users.create(user, ctx(request));
+    reply.header('location', (created.meta as { location: string }).location);
+    return reply200(reply, request, created, 'User', 201);
+  });
+
+  app.get<{ Params: IdParams }>('/Users/:id', async (request, reply) =>
+    reply200(reply, request, await deps.users.get(request.params.id, ctx(request)), 'User'),
+  );
+
+  app.put<{ Params: IdParams }>('/Users/:id', async (request, reply) => {
+    const body = parseUserBody(request.body);
+    const updated = await deps.users.update(
+      request.params.id,
+      // PUT replaces (RFC 7644 §3.5.1); an omitted `active` leaves the user as it is.
+      (current) => ({ ...body, active: body.active ?? current.active }),
+      ctx(request),
+    );
+    return reply200(reply, request, updated, 'User');
+  });
+
+  app.patch<{ Params: IdParams }>('/Users/:id', async (request, reply) => {
+    const id = request.params.id;
+    // Validate the whole PATCH before any Jamf call: a bad op changes nothing.
+    applyUserPatch({ schemas: [], id, userName: 'validation' }, request.body, { resourceId: id });
+    const updated = await deps.users.update(id, (current) => applyUserPatch(current, request.body, { resourceId: id }), ctx(request));
+    return reply200(reply, request, updated, 'User');
+  });
+
+  app.delete<{ Params: IdParams }>('/Users/:id', async (request, reply) => {
+    await deps.users.remove(request.params.id);
+    return reply.code(204).send();
+  });
+
+  // ---- Groups ----
+  app.get('/Groups', async (request, reply) => {
+    const query = queryOf(request);
+    const list = parseListQuery(query, { maxCount: deps.maxPageSize, defaultCount: 100 });
+    const ast = list.filter === undefined ? undefined : parseFilter(list.filter, 'Group');
+    const indexed = ast ? indexedLookup(ast, 'Group') : null;
+    const lookup = indexed && ['id', 'displayName', 'externalId', 'member'].includes(indexed.kind) ? indexed : null;
+    const result = await deps.groups.list(
+      {
+        lookup: lookup ? { kind: lookup.kind as 'id' | 'displayName' | 'externalId' | 'member', value: lookup.value } : undefined,
+        predicate: ast ? compileFilter(ast, 'Group') : undefined,
+        startIndex: list.startIndex,
+        count: list.count,
+        withMembers: wantsMembers(query),
+      },
+      ctx(request),
+    );
+    const resources = result.resources.map((r) => project(r, list, 'Group'));
+    return sendScim(reply, 200, listResponse(resources, { totalResults: result.totalResults, startIndex: list.startIndex }));
+  });
+
+  app.post('/Groups', async (request, reply) => {
+    const group = parseGroupBody(request.body);
+    const created = await deps.groups.create(group, ctx(request));
+    reply.header('location', (created.meta as { location: string }).location);
+    return reply200(reply, request, created, 'Group', 201);
+  });
+
+  app.get<{ Params: IdParams }>('/Groups/:id', async (request, reply) =>
+    reply200(reply, request, await deps.groups.get(request.params.id, ctx(request)), 'Group'),
+  );
+
+  app.put<{ Params: IdParams }>('/Groups/:id', async (request, reply) => {
+    const group = parseGroupBody(request.body);
+    const members = Array.isArray(group.members) ? (group.members as Array<{ value: string }>).map((m) => m.value) : [];
+    await deps.groups.change(request.params.id, {
+      displayName: group.displayName as string,
+      externalId: typeof group.externalId === 'string' ? group.externalId : null,
+      replace: members,
+    });
+    return reply200(reply, request, await deps.groups.get(request.params.id, ctx(request)), 'Group');
+  });
+
+  app.patch<{ Params: IdParams }>('/Groups/:id', async (request, reply) => {
+    const id = request.params.id;
+    const delta = reduceGroupPatch(request.body, { resourceId: id });
+    await deps.groups.change(id, {
+      displayName: delta.displayName,
+      externalId: delta.externalId,
+      add: delta.add ? [...delta.add] : undefined,
+      remove: delta.remove ? [...delta.remove] : undefined,
+      replace: delta.replace,
+      removeAll: delta.removeAll,
+    });
+    // Entra recommends 204 for group PATCH (idp-behaviour.md A2.1); a resource only when asked for.
+    if (queryOf(request).attributes === undefined) return reply.code(204).send();
+    return reply200(reply, request, await deps.groups.get(id, ctx(request)), 'Group');
+  });
+
+  app.delete<{ Params: IdParams }>('/Groups/:id', async (request, reply) => {
+    await deps.groups.remove(request.params.id);
+    return reply.code(204).send();
+  });
+}

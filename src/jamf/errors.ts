@@ -1,0 +1,37 @@
+export type JamfErrorKind =
+  | 'not_found'
+  | 'conflict'
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'unavailable'
+  | 'timeout'
+  | 'network'
+  | 'server';
+
+/**
+ * The one error type `src/jamf/` throws. `message` is Jamf's own text (from the second `<p>` of a
+ * Classic status page, or an ApiError description); it never carries a token or a request body.
+ */
+export class JamfError extends Error {
+  override readonly name = 'JamfError';
+
+  constructor(
+    readonly kind: JamfErrorKind,
+    message: string,
+    readonly status?: number,
+    /** Method and route template of the failed call, e.g. `PUT /JSSResource/users/id/:id`. */
+    readonly route?: string,
+  ) {
+    super(message);
+  }
+
+  /** The outcome on Jamf's side is unknown: the request may or may not have been applied. */
+  get unclear(): boolean {
+    return this.kind === 'network' || this.kind === 'timeout' || this.status === 502 || this.status === 504;
+  }
+}
+
+export function isJamfError(err: unknown, kind?: JamfErrorKind): err is JamfError {
+  return err instanceof JamfError && (kind === undefined || err.kind === kind);
+}

@@ -1,0 +1,117 @@
+/** A static or smart user group a user belongs to, as listed in the Classic `user_groups` element. */
+export interface JamfGroupRef {
+  id: number;
+  name: string;
+  isSmart: boolean;
+}
+
+/** A Jamf Pro end user, decoded from the Classic XML record (`GET /JSSResource/users/id/{id}`). */
+export interface JamfUser {
+  id: number;
+  /** Jamf's `name`: the username, unique case-insensitively. */
+  name: string;
+  fullName: string;
+  email: string;
+  phoneNumber: string;
+  position: string;
+  managedAppleId: string;
+  /** Every group the user is in (smart and static). Empty when read from `/api/v1/users`. */
+  groups: JamfGroupRef[];
+}
+
+/** Fields a create or partial update writes. Omitted fields are left unchanged; `''` clears one. */
+export interface JamfUserWrite {
+  name?: string;
+  fullName?: string;
+  /** Written to both `email` and `email_address` (jamf-pro-api.md §2.5). */
+  email?: string;
+  phoneNumber?: string;
+  position?: string;
+}
+
+/** One entry of the Classic `GET /JSSResource/users` list. */
+export interface JamfUserSummary {
+  id: number;
+  name: string;
+}
+
+/** One page of `GET /api/v1/users` (Jamf Pro ≥ 11.26), decoded into the same user shape. */
+export interface JamfUserPage {
+  totalCount: number;
+  users: JamfUser[];
+}
+
+export interface JamfUserPageQuery {
+  /** 0-based page number. */
+  page: number;
+  /** 1..1000 */
+  pageSize: number;
+  /** RSQL filter, e.g. `username=="jdoe"`. */
+  filter?: string;
+}
+
+/** One entry of `GET /JSSResource/usergroups`. */
+export interface JamfGroupSummary {
+  id: number;
+  name: string;
+  isSmart: boolean;
+}
+
+export interface JamfGroupMember {
+  id: number;
+  username: string;
+}
+
+export interface JamfGroup {
+  id: number;
+  name: string;
+  isSmart: boolean;
+  members: JamfGroupMember[];
+}
+
+export interface JamfGroupCreate {
+  name: string;
+  memberIds: number[];
+}
+
+/** A group update sent as one Classic PUT (jamf-pro-api.md §4.4). */
+export interface JamfGroupUpdate {
+  name?: string;
+  addIds?: number[];
+  removeIds?: number[];
+  /** Replaces the whole membership (`<users>`); exclusive with addIds/removeIds. */
+  replaceIds?: number[];
+}
+
+export interface JamfServerInfo {
+  version: string;
+  /** `/api/v1/users` is served (Jamf Pro ≥ 11.26). */
+  hasUsersApi: boolean;
+}
+
+/** Everything the server asks of Jamf Pro. Implemented by `createJamfClient`. */
+export interface JamfApi {
+  serverInfo(): Promise<JamfServerInfo>;
+
+  /** null when Jamf answers 404. */
+  getUser(id: number): Promise<JamfUser | null>;
+  getUserByName(name: string): Promise<JamfUser | null>;
+  /** Case-insensitive; empty when none match. */
+  findUsersByEmail(email: string): Promise<JamfUser[]>;
+  listUsers(): Promise<JamfUserSummary[]>;
+  /** Only when `serverInfo().hasUsersApi`. Sorted by id ascending. */
+  pageUsers(query: JamfUserPageQuery): Promise<JamfUserPage>;
+  /** Returns the new id. Never creates two users: an unclear failure is resolved by a name lookup. */
+  createUser(user: JamfUserWrite & { name: string }): Promise<number>;
+  updateUser(id: number, user: JamfUserWrite): Promise<void>;
+  /** Throws JamfError kind 'not_found' when the user does not exist. */
+  deleteUser(id: number): Promise<void>;
+
+  /** Smart and static. */
+  listGroups(): Promise<JamfGroupSummary[]>;
+  /** null when Jamf answers 404. */
+  getGroup(id: number): Promise<JamfGroup | null>;
+  createGroup(group: JamfGroupCreate): Promise<number>;
+  updateGroup(id: number, update: JamfGroupUpdate): Promise<void>;
+  deleteGroup(id: number): Promise<void>;
+}

@@ -1,0 +1,34 @@
+/**
+ * Serialises work per key (a SCIM id) inside one process, so a deactivation and a concurrent
+ * update of the same user cannot interleave their Jamf calls and store writes.
+ */
+export function createKeyedLock() {
+  const tails = new Map<string, Promise<unknown>>();
+  return async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (tails.get(key) === tail) tails.delete(key);
+    }
+  };
+}
+
+export type KeyedLock = ReturnType<typeof createKeyedLock>;
+
+/** Runs `fn` over `items` with at most `limit` in flight, keeping the input order in the result. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

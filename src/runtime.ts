@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { createJamfClient } from './jamf/index.js';
+import { openSqliteStore } from './store/sqlite-store.js';
+
+export interface Running {
+  app: FastifyInstance;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Wires the real adapters from a parsed config and listens; shared by `server.ts` and the demo. */
+export async function startServer(config: Config, logger: Logger): Promise<Running> {
+  const store = openSqliteStore(config.STATE_URL);
+  const jamf = createJamfClient({
+    baseUrl: config.JAMF_URL,
+    clientId: config.JAMF_CLIENT_ID,
+    clientSecret: config.JAMF_CLIENT_SECRET,
+    username: config.JAMF_USERNAME,
+    password: config.JAMF_PASSWORD,
+    tokenPath: config.JAMF_TOKEN_PATH,
+    maxConcurrency: config.JAMF_MAX_CONCURRENCY,
+    timeoutMs: config.JAMF_TIMEOUT_MS,
+    retries: config.JAMF_RETRIES,
+    logger: logger.child({ component: 'jamf' }),
+  });
+  const https =
+    config.TLS_CERT_FILE !== undefined && config.TLS_KEY_FILE !== undefined
+      ? { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE), minVersion: 'TLSv1.2' as const }
+      : undefined;
+  const app = await buildApp({
+    jamf,
+    store,
+    logger,
+    bearerTokens: config.SCIM_BEARER_TOKENS,
+    maxPageSize: config.SCIM_MAX_PAGE_SIZE,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    readConcurrency: config.JAMF_MAX_CONCURRENCY,
+    https,
+  });
+  app.addHook('onClose', async () => {
+    await jamf.close();
+    store.close();
+  });
+  const address = await app.listen({ port: config.PORT, host: config.HOST });
+  return {
+    app,
+    url: address,
+    stop: async () => {
+      await app.close();
+    },
+  };
+}

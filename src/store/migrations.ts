@@ -1,0 +1,44 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Ordered schema steps; `user_version` records how many ran. Append only: a released step is
+ * never edited, so a store written by an older version is migrated forward at start.
+ */
+const STEPS: string[] = [
+  `CREATE TABLE users (
+     scim_id TEXT PRIMARY KEY,
+     jamf_id INTEGER UNIQUE,
+     user_name TEXT NOT NULL,
+     external_id TEXT,
+     status TEXT NOT NULL CHECK (status IN ('active', 'inactive', 'deactivating', 'reactivating')),
+     attributes TEXT NOT NULL,
+     written_full_name TEXT,
+     group_ids TEXT NOT NULL DEFAULT '[]',
+     created TEXT NOT NULL,
+     last_modified TEXT NOT NULL
+   );
+   CREATE INDEX users_user_name ON users (user_name COLLATE NOCASE);
+   CREATE INDEX users_external_id ON users (external_id);
+   CREATE INDEX users_status ON users (status);
+   CREATE TABLE groups (
+     scim_id TEXT PRIMARY KEY,
+     external_id TEXT,
+     created TEXT NOT NULL,
+     last_modified TEXT NOT NULL
+   );
+   CREATE INDEX groups_external_id ON groups (external_id);
+   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+];
+
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > STEPS.length) {
+    throw new Error(`State store schema version ${current} is newer than this server understands (${STEPS.length}); upgrade the server`);
+  }
+  db.transaction(() => {
+    for (let v = current; v < STEPS.length; v++) {
+      db.exec(STEPS[v] as string);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  })();
+}

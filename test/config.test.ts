@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const base = {
+  JAMF_URL: 'https://example.jamfcloud.com/',
+  JAMF_CLIENT_ID: 'client',
+  JAMF_CLIENT_SECRET: 'super-secret-value',
+  SCIM_BEARER_TOKENS: 'aaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbb',
+};
+
+function problems(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('config', () => {
+  it('applies defaults, normalises the Jamf URL and splits tokens', () => {
+    const c = loadConfig(base);
+    expect(c.JAMF_URL).toBe('https://example.jamfcloud.com');
+    expect(c.SCIM_BEARER_TOKENS).toEqual(['aaaaaaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbbbbbb']);
+    expect(c.JAMF_MAX_CONCURRENCY).toBe(5);
+    expect(c.PORT).toBe(8080);
+    expect(c.STATE_URL).toBe('./data/state.db');
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('keeps a port in the Jamf URL', () => {
+    expect(loadConfig({ ...base, JAMF_URL: 'https://jamf.example.com:8443' }).JAMF_URL).toBe('https://jamf.example.com:8443');
+  });
+
+  it('names each missing key', () => {
+    const p = problems({});
+    expect(p.some((l) => l.startsWith('JAMF_URL is required'))).toBe(true);
+    expect(p.some((l) => l.startsWith('SCIM_BEARER_TOKENS'))).toBe(true);
+    expect(p.some((l) => l.startsWith('JAMF_CLIENT_ID'))).toBe(true);
+  });
+
+  it('names the bad key and never echoes a secret value', () => {
+    const p = problems({ ...base, JAMF_MAX_CONCURRENCY: 'many', JAMF_CLIENT_SECRET: undefined });
+    expect(p.some((l) => l.startsWith('JAMF_MAX_CONCURRENCY'))).toBe(true);
+    expect(p.some((l) => l.startsWith('JAMF_CLIENT_SECRET'))).toBe(true);
+    expect(p.join('\n')).not.toContain('aaaaaaaaaaaaaaaaaaaa');
+  });
+
+  it('treats empty values as unset, so .env.example copies work', () => {
+    const c = loadConfig({ ...base, PUBLIC_BASE_URL: '', TLS_CERT_FILE: '', JAMF_USERNAME: '' });
+    expect(c.PUBLIC_BASE_URL).toBeUndefined();
+    expect(c.TLS_CERT_FILE).toBeUndefined();
+  });
+
+  it('accepts the basic-auth pair instead of an API client', () => {
+    const c = loadConfig({ ...base, JAMF_CLIENT_ID: undefined, JAMF_CLIENT_SECRET: undefined, JAMF_USERNAME: 'u', JAMF_PASSWORD: 'p' });
+    expect(c.JAMF_USERNAME).toBe('u');
+  });
+
+  it('rejects short bearer tokens and a lone TLS file', () => {
+    expect(problems({ ...base, SCIM_BEARER_TOKENS: 'short' })[0]).toMatch(/^SCIM_BEARER_TOKENS/);
+    expect(problems({ ...base, TLS_CERT_FILE: '/tmp/cert.pem' })[0]).toMatch(/^TLS_KEY_FILE/);
+  });
+});

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { pino } from 'pino';
+import { buildApp } from '../src/app.js';
+import { createJamfClient } from '../src/jamf/index.js';
+import type { StateStore } from '../src/provisioning/ports.js';
+import { createSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.js';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
+
+export const TOKEN = 'test-bearer-token-0123456789';
+
+export interface TestServer {
+  app: FastifyInstance;
+  sim: Simulator;
+  store: StateStore;
+  statePath: string;
+  /** A request with the bearer token and a SCIM content type. */
+  scim(method: InjectOptions['method'], url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  /** Jamf calls made since the last `resetCalls()`, by `METHOD /route/template`. */
+  calls(): Record<string, number>;
+  /** Jamf API calls (token requests excluded) since the last reset. */
+  jamfCalls(): number;
+  resetCalls(): void;
+  /** Rebuilds the app on the same store file and simulator, as after a restart. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const isTokenRoute = (key: string) => /\/(oauth|auth)\//.test(key) || key.endsWith('/jamf-pro-version');
+
+/** Server + simulator + temporary SQLite store; every test closes what it opens. */
+export async function startTestServer(simOptions: SimulatorOptions = {}): Promise<TestServer> {
+  const sim = createSimulator(simOptions);
+  const baseUrl = await sim.listen();
+  const dir = mkdtempSync(join(tmpdir(), 'jamf-scim-test-'));
+  const statePath = join(dir, 'state.db');
+  const logger = pino({ level: 'silent' });
+
+  let store = openSqliteStore(statePath);
+  let jamf = createJamfClient({ baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret, logger, retryBaseMs: 1 });
+  let app = await buildApp({ jamf, store, logger, bearerTokens: [TOKEN] });
+
+  const server: TestServer = {
+    get app() {
+      return app;
+    },
+    sim,
+    get store() {
+      return store;
+    },
+    statePath,
+    scim: (method, url, body, headers = {}) =>
+      app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json', ...headers },
+        ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+      }),
+    calls: () => Object.fromEntries(Object.entries(sim.counters()).filter(([k]) => !isTokenRoute(k))),
+    jamfCalls: () => sim.totalCalls((k) => !isTokenRoute(k)),
+    resetCalls: () => sim.resetCounters(),
+    restart: async () => {
+      await app.close();
+      await jamf.close();
+      store.close();
+      store = openSqliteStore(statePath);
+      jamf = createJamfClient({ baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret, logger, retryBaseMs: 1 });
+      app = await buildApp({ jamf, store, logger, bearerTokens: [TOKEN] });
+    },
+    close: async () => {
+      await app.close();
+      await jamf.close();
+      store.close();
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}

@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StateStore, UserRecord } from '../../src/provisioning/ports.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+
+const user = (over: Partial<UserRecord> = {}): UserRecord => ({
+  scimId: '1',
+  jamfId: 1,
+  userName: 'Ada@Example.com',
+  externalId: 'okta-1',
+  status: 'active',
+  attributes: { userName: 'Ada@Example.com', name: { givenName: 'Ada' }, locale: 'en-GB' },
+  writtenFullName: 'Ada',
+  groupIds: [],
+  created: '2026-01-01T00:00:00.000Z',
+  lastModified: '2026-01-01T00:00:00.000Z',
+  ...over,
+});
+
+describe('SQLite state store', () => {
+  let dir: string;
+  let path: string;
+  let store: StateStore;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jamf-scim-store-'));
+    path = join(dir, 'nested', 'state.db');
+    store = openSqliteStore(path);
+  });
+  afterEach(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates its directory and schema, and keeps rows across a reopen', () => {
+    store.putUser(user());
+    store.putGroup({ scimId: '7', externalId: 'entra-7', created: 'c', lastModified: 'm' });
+    store.close();
+    store = openSqliteStore(path);
+    expect(store.getUser('1')).toEqual(user());
+    expect(store.getGroup('7')?.externalId).toBe('entra-7');
+  });
+
+  it('records its schema version so later versions can migrate it', () => {
+    store.close();
+    const db = new Database(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.close();
+    store = openSqliteStore(path);
+  });
+
+  it('finds users by userName case-insensitively, by externalId and by Jamf id', () => {
+    store.putUser(user());
+    expect(store.findUsersByUserName('ada@example.COM').map((u) => u.scimId)).toEqual(['1']);
+    expect(store.findUsersByExternalId('okta-1').map((u) => u.scimId)).toEqual(['1']);
+    expect(store.findUsersByExternalId('OKTA-1')).toEqual([]);
+    expect(store.getUserByJamfId(1)?.scimId).toBe('1');
+    expect([...store.getUsersByJamfIds([1, 2]).keys()]).toEqual([1]);
+  });
+
+  it('lists tombstones in numeric id order and by group', () => {
+    for (const id of ['10', '9', '100']) {
+      store.putUser(user({ scimId: id, jamfId: null, status: 'inactive', userName: `u${id}`, groupIds: id === '9' ? [3] : [] }));
+    }
+    store.putUser(user({ scimId: '2', jamfId: 2, userName: 'active' }));
+    expect(store.countTombstones()).toBe(3);
+    expect(store.listTombstones(0, 10).map((u) => u.scimId)).toEqual(['9', '10', '100']);
+    expect(store.listTombstones(1, 1).map((u) => u.scimId)).toEqual(['10']);
+    expect(store.tombstonesInGroup(3).map((u) => u.scimId)).toEqual(['9']);
+  });
+
+  it('gives a Jamf id to one SCIM user only', () => {
+    store.putUser(user({ scimId: '1', jamfId: 5 }));
+    store.putUser(user({ scimId: '2', jamfId: 5, userName: 'other' }));
+    expect(store.getUser('1')?.jamfId).toBeNull();
+    expect(store.getUserByJamfId(5)?.scimId).toBe('2');
+  });
+
+  it('rolls a failed transaction back', () => {
+    expect(() =>
+      store.transaction(() => {
+        store.putUser(user());
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(store.getUser('1')).toBeNull();
+  });
+
+  it('refuses a store written by a newer version', () => {
+    store.close();
+    const db = new Database(path);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => openSqliteStore(path)).toThrow(/newer/);
+    const fix = new Database(path);
+    fix.pragma('user_version = 1');
+    fix.close();
+    store = openSqliteStore(path);
+  });
+});
