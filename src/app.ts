@@ -3,7 +3,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerJsonParsers } from './http/content-types.js';
 import { registerErrorHandling } from './http/error-handler.js';
+import { registerOpsRoutes } from './http/ops-routes.js';
 import { registerScimRoutes } from './http/scim-routes.js';
+import type { JamfQueueStats, Metrics } from './metrics.js';
 import { createGroupService } from './provisioning/group-service.js';
 import type { JamfDirectory, StateStore } from './provisioning/ports.js';
 import { createUserService } from './provisioning/user-service.js';
@@ -20,6 +22,14 @@ export interface AppDeps {
   /** Jamf reads a list page makes at once; at most the Jamf client's concurrency. */
   readConcurrency?: number;
   now?: () => Date;
+  metrics?: Metrics;
+  metricsToken?: string;
+  /** Failed authentications per client address per minute before 429. */
+  authFailureLimit?: number;
+  /** Jamf client queue, for backpressure: beyond `limit` queued calls new SCIM requests get 429. */
+  jamfQueue?: { stats(): JamfQueueStats; limit: number };
+  /** Resolves to null when ready, else the reason. */
+  readiness?: () => Promise<string | null>;
   /** Serve HTTPS (Entra requires TLS 1.2+) instead of HTTP. */
   https?: { cert: Buffer; key: Buffer; minVersion: 'TLSv1.2' | 'TLSv1.3' };
 }
@@ -39,14 +49,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
-    disableRequestLogging: false,
-  });
+    // The pino instance's own type is wider than Fastify's base logger; routes only need the base.
+  }) as unknown as FastifyInstance;
 
   registerJsonParsers(app);
   registerErrorHandling(app);
 
   const readConcurrency = deps.readConcurrency ?? 5;
-  const users = createUserService({ jamf: deps.jamf, store: deps.store, logger: deps.logger, readConcurrency, now: deps.now });
+  const onEvent = deps.metrics?.lifecycle;
+  const users = createUserService({ jamf: deps.jamf, store: deps.store, logger: deps.logger, readConcurrency, now: deps.now, onEvent });
   const groups = createGroupService({
     jamf: deps.jamf,
     store: deps.store,
@@ -54,7 +65,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     readConcurrency,
     now: deps.now,
     resolveMember: users.jamfIdOfMember,
+    onEvent,
   });
+
+  if (deps.metrics) {
+    const metrics = deps.metrics;
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.observeScim(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
 
   await app.register(
     async (scope) => {
@@ -64,11 +84,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         bearerTokens: deps.bearerTokens,
         maxPageSize: deps.maxPageSize ?? 1000,
         publicBaseUrl: deps.publicBaseUrl,
+        authFailureLimit: deps.authFailureLimit ?? 20,
+        jamfQueue: deps.jamfQueue,
       });
     },
     { prefix: SCIM_PREFIX },
   );
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  registerOpsRoutes(app, { metrics: deps.metrics, metricsToken: deps.metricsToken, readiness: deps.readiness });
   return app;
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { createJamfClient } from './jamf/index.js';
+import { createMetrics } from './metrics.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 
 export interface Running {
@@ -15,6 +16,7 @@ export interface Running {
 /** Wires the real adapters from a parsed config and listens; shared by `server.ts` and the demo. */
 export async function startServer(config: Config, logger: Logger): Promise<Running> {
   const store = openSqliteStore(config.STATE_URL);
+  const metrics = createMetrics({ defaultMetrics: true });
   const jamf = createJamfClient({
     baseUrl: config.JAMF_URL,
     clientId: config.JAMF_CLIENT_ID,
@@ -26,7 +28,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     timeoutMs: config.JAMF_TIMEOUT_MS,
     retries: config.JAMF_RETRIES,
     logger: logger.child({ component: 'jamf' }),
+    onCall: metrics.observeJamf,
+    onTokenRefresh: metrics.tokenRefreshed,
   });
+  metrics.setQueueStats(() => jamf.stats());
   const https =
     config.TLS_CERT_FILE !== undefined && config.TLS_KEY_FILE !== undefined
       ? { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE), minVersion: 'TLSv1.2' as const }
@@ -40,6 +45,23 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     publicBaseUrl: config.PUBLIC_BASE_URL,
     readConcurrency: config.JAMF_MAX_CONCURRENCY,
     https,
+    metrics,
+    metricsToken: config.METRICS_TOKEN,
+    authFailureLimit: config.AUTH_FAILURE_LIMIT,
+    jamfQueue: { stats: () => jamf.stats(), limit: config.JAMF_QUEUE_LIMIT },
+    readiness: async () => {
+      try {
+        store.checkWritable();
+      } catch (err) {
+        return `state store is not writable: ${(err as Error).message}`;
+      }
+      try {
+        await jamf.checkToken();
+      } catch (err) {
+        return `Jamf Pro token could not be obtained: ${(err as Error).message}`;
+      }
+      return null;
+    },
   });
   app.addHook('onClose', async () => {
     await jamf.close();

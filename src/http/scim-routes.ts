@@ -19,7 +19,9 @@ import {
   serviceProviderConfig,
   type ResourceTypeName,
 } from '../scim/index.js';
+import type { JamfQueueStats } from '../metrics.js';
 import { createTokenCheck } from './auth.js';
+import { createAuthThrottle } from './auth-throttle.js';
 import { sendScim } from './scim-reply.js';
 
 export interface ScimRouteDeps {
@@ -28,6 +30,13 @@ export interface ScimRouteDeps {
   bearerTokens: readonly string[];
   maxPageSize: number;
   publicBaseUrl?: string;
+  authFailureLimit: number;
+  jamfQueue?: { stats(): JamfQueueStats; limit: number };
+}
+
+/** Whole seconds (Okta ignores anything else, idp-behaviour.md A1.3). */
+function retryAfterFor(queued: number): number {
+  return Math.min(60, Math.max(1, Math.ceil(queued / 50)));
 }
 
 type Query = Record<string, string | undefined>;
@@ -54,9 +63,29 @@ function wantsMembers(query: Query): boolean {
 export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): void {
   const isAuthorized = createTokenCheck(deps.bearerTokens);
 
+  const throttle = createAuthThrottle(deps.authFailureLimit);
+
   app.addHook('onRequest', async (request) => {
+    const wait = throttle.retryAfter(request.ip);
+    if (wait > 0) {
+      const err = new ScimError(429, 'Too many failed authentication attempts from this address; retry later');
+      err.retryAfterSeconds = wait;
+      throw err;
+    }
     if (!isAuthorized(request.headers.authorization)) {
+      throttle.fail(request.ip);
       throw new ScimError(401, 'Authorization failure: missing or invalid bearer token');
+    }
+    // Backpressure: a request that would wait behind a long Jamf queue is refused now with a
+    // Retry-After the IdP honours, rather than answered after the IdP's own 60 s timeout.
+    const queue = deps.jamfQueue;
+    if (queue) {
+      const { queued } = queue.stats();
+      if (queued >= queue.limit) {
+        const err = new ScimError(429, 'Jamf Pro is busy with earlier requests; retry later');
+        err.retryAfterSeconds = retryAfterFor(queued);
+        throw err;
+      }
     }
   });
 
@@ -192,14 +221,10 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
   app.patch<{ Params: IdParams }>('/Groups/:id', async (request, reply) => {
     const id = request.params.id;
     const delta = reduceGroupPatch(request.body, { resourceId: id });
-    await deps.groups.change(id, {
-      displayName: delta.displayName,
-      externalId: delta.externalId,
-      add: delta.add ? [...delta.add] : undefined,
-      remove: delta.remove ? [...delta.remove] : undefined,
-      replace: delta.replace,
-      removeAll: delta.removeAll,
-    });
+    // After a replace (or remove-all) the delta's `replace` is the complete membership.
+    const membership =
+      delta.replace !== undefined ? { replace: delta.replace } : { add: [...delta.add], remove: [...delta.remove] };
+    await deps.groups.change(id, { displayName: delta.displayName, externalId: delta.externalId, ...membership });
     // Entra recommends 204 for group PATCH (idp-behaviour.md A2.1); a resource only when asked for.
     if (queryOf(request).attributes === undefined) return reply.code(204).send();
     return reply200(reply, request, await deps.groups.get(id, ctx(request)), 'Group');

@@ -124,7 +124,8 @@ export function userFromJamf(jamf: JamfUser, record: UserRecord | undefined, ctx
   const stored = record?.attributes ?? {};
   const attrs = mergeJamfFields(stored, jamf, record?.writtenFullName ?? null);
   const id = record?.scimId ?? String(jamf.id);
-  const resource: ScimObject = { ...attrs, schemas: schemasOf(attrs), id, active: true };
+  const { schemas: _schemas, ...rest } = attrs;
+  const resource: ScimObject = { schemas: schemasOf(attrs), id, ...rest, active: true };
   if (record?.externalId) resource.externalId = record.externalId;
   if (opts.withGroups) {
     resource.groups = jamf.groups
@@ -138,7 +139,8 @@ export function userFromJamf(jamf: JamfUser, record: UserRecord | undefined, ctx
 /** A user that is not in Jamf: deactivated (or mid-lifecycle), read from its tombstone. */
 export function userFromTombstone(record: UserRecord, ctx: ResourceContext, groupNames: ReadonlyMap<number, string>): ScimObject {
   const attrs = record.attributes;
-  const resource: ScimObject = { ...attrs, schemas: schemasOf(attrs), id: record.scimId, userName: record.userName, active: false };
+  const { schemas: _schemas, ...rest } = attrs;
+  const resource: ScimObject = { schemas: schemasOf(attrs), id: record.scimId, ...rest, userName: record.userName, active: false };
   if (record.externalId) resource.externalId = record.externalId;
   resource.groups = record.groupIds.map((gid) => {
     const g: ScimObject = { value: String(gid), $ref: `${ctx.baseUrl}/Groups/${gid}`, type: 'direct' };

@@ -110,15 +110,15 @@ export function createUserService(deps: UserServiceDeps) {
       }
       store.putUser({ ...record, jamfId });
     }
-    const stillToAdd: number[] = [];
     for (const groupId of record.groupIds) {
       try {
         await jamf.updateGroup(groupId, { addIds: [jamfId] });
       } catch (err) {
         // The group was deleted while the user was inactive: nothing to restore.
         if (isJamfError(err, 'not_found')) continue;
-        stillToAdd.push(groupId);
-        logger.warn({ groupId, err: (err as Error).message }, 'reactivation could not restore a group membership');
+        // The row stays 'reactivating' with its Jamf id, so the next request re-adds the groups
+        // (additions are idempotent in Jamf) instead of creating the user again.
+        logger.warn({ groupId, err: (err as Error).message }, 'reactivation could not restore a group membership yet');
         throw fromJamfError(err);
       }
     }
@@ -126,7 +126,7 @@ export function createUserService(deps: UserServiceDeps) {
       ...record,
       jamfId,
       status: 'active',
-      groupIds: stillToAdd,
+      groupIds: [],
       writtenFullName: write.fullName,
       lastModified: now(),
     };
@@ -446,9 +446,12 @@ export function createUserService(deps: UserServiceDeps) {
     const pending: UserRecord = { ...updated, status: 'reactivating', jamfId: null };
     store.putUser(pending);
     const { record: done, jamfUser } = await finishReactivation(pending);
-    const restored = new Set(record.groupIds);
-    const names = await groupNames();
-    jamfUser.groups = [...restored].filter((g) => names.has(g)).map((g) => ({ id: g, name: names.get(g) as string, isSmart: false }));
+    if (record.groupIds.length > 0) {
+      const names = await groupNames();
+      jamfUser.groups = record.groupIds
+        .filter((g) => names.has(g))
+        .map((g) => ({ id: g, name: names.get(g) as string, isSmart: false }));
+    }
     return userFromJamf(jamfUser, done, ctx, { withGroups: true });
   }
 

@@ -1,0 +1,46 @@
+import { pino } from 'pino';
+import { formatCheck, runConnectionCheck } from './check/connection-check.js';
+import { ConfigError, loadConfig, readEnvironment } from './config.js';
+import { createJamfClient } from './jamf/index.js';
+
+/** `npm run check`: validates the configuration and tries every Jamf privilege the server needs. */
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(readEnvironment());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 2;
+    }
+    throw err;
+  }
+  console.log(`Configuration: ok. Checking ${config.JAMF_URL} ...\n`);
+  const jamf = createJamfClient({
+    baseUrl: config.JAMF_URL,
+    clientId: config.JAMF_CLIENT_ID,
+    clientSecret: config.JAMF_CLIENT_SECRET,
+    username: config.JAMF_USERNAME,
+    password: config.JAMF_PASSWORD,
+    tokenPath: config.JAMF_TOKEN_PATH,
+    maxConcurrency: config.JAMF_MAX_CONCURRENCY,
+    timeoutMs: config.JAMF_TIMEOUT_MS,
+    retries: 1,
+    logger: pino({ level: 'silent' }),
+  });
+  try {
+    const steps = await runConnectionCheck({ jamf, checkToken: () => jamf.checkToken() });
+    console.log(formatCheck(steps));
+    return steps.every((s) => s.ok) ? 0 : 1;
+  } finally {
+    await jamf.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error('connection check failed:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

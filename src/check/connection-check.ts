@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { isJamfError } from '../jamf/errors.js';
+import type { JamfApi } from '../jamf/types.js';
+
+export interface CheckStep {
+  name: string;
+  ok: boolean;
+  /** What was seen, or what to do about a failure. */
+  detail: string;
+}
+
+/** The Jamf API role privilege each step needs (jamf-pro-api.md §6). */
+const PRIVILEGE: Record<string, string> = {
+  'Read users': 'Read User',
+  'Create a user': 'Create User',
+  'Update a user': 'Update User',
+  'Delete a user': 'Delete User',
+  'Read static user groups': 'Read Static User Groups',
+  'Create a static user group': 'Create Static User Groups',
+  'Update a static user group': 'Update Static User Groups',
+  'Delete a static user group': 'Delete Static User Groups',
+};
+
+function explain(step: string, err: unknown): string {
+  const privilege = PRIVILEGE[step];
+  if (isJamfError(err) && (err.kind === 'forbidden' || err.kind === 'unauthorized' || /not authorized/i.test(err.message))) {
+    return privilege ? `add the privilege "${privilege}" to the API role` : err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+export interface CheckTarget {
+  jamf: Pick<
+    JamfApi,
+    'serverInfo' | 'listUsers' | 'createUser' | 'updateUser' | 'deleteUser' | 'getUser' | 'listGroups' | 'createGroup' | 'updateGroup' | 'deleteGroup'
+  >;
+  /** Obtains a token (proves the credentials). */
+  checkToken: () => Promise<void>;
+}
+
+/**
+ * Tries every Jamf operation the server needs, on a throwaway user and group that are deleted
+ * again whatever happens, so the check leaves nothing behind in Jamf Pro.
+ */
+export async function runConnectionCheck(target: CheckTarget): Promise<CheckStep[]> {
+  const steps: CheckStep[] = [];
+  const run = async <T>(name: string, fn: () => Promise<T>, describe: (v: T) => string): Promise<T | undefined> => {
+    try {
+      const v = await fn();
+      steps.push({ name, ok: true, detail: describe(v) });
+      return v;
+    } catch (err) {
+      steps.push({ name, ok: false, detail: explain(name, err) });
+      return undefined;
+    }
+  };
+  const skip = (name: string, why: string) => steps.push({ name, ok: false, detail: `not tried: ${why}` });
+
+  await run('Obtain a token', target.checkToken, () => 'the API client credentials work');
+  if (!steps[0]?.ok) {
+    for (const name of ['Read the Jamf Pro version', ...Object.keys(PRIVILEGE)]) skip(name, 'no token');
+    return steps;
+  }
+  await run('Read the Jamf Pro version', () => target.jamf.serverInfo(), (i) =>
+    `${i.version}${i.hasUsersApi ? ' (paged /api/v1/users available)' : ' (Classic listing; /api/v1/users needs 11.26+)'}`,
+  );
+  await run('Read users', () => target.jamf.listUsers(), (u) => `${u.length} users`);
+  await run('Read static user groups', () => target.jamf.listGroups(), (g) => `${g.filter((x) => !x.isSmart).length} static groups`);
+
+  const suffix = randomBytes(4).toString('hex');
+  const userName = `jamf-scim-connection-check-${suffix}`;
+  const userId = await run('Create a user', () => target.jamf.createUser({ name: userName, fullName: 'jamf-scim connection check' }), (id) => `created ${userName} (id ${id})`);
+  let groupId: number | undefined;
+  try {
+    if (userId === undefined) skip('Update a user', 'no test user');
+    else await run('Update a user', () => target.jamf.updateUser(userId, { position: 'connection check' }), () => 'updated');
+
+    groupId = await run(
+      'Create a static user group',
+      () => target.jamf.createGroup({ name: `jamf-scim-connection-check-${suffix}`, memberIds: [] }),
+      (id) => `created (id ${id})`,
+    );
+    if (groupId === undefined) skip('Update a static user group', 'no test group');
+    else {
+      const gid = groupId;
+      await run(
+        'Update a static user group',
+        async () => {
+          if (userId === undefined) return target.jamf.updateGroup(gid, { name: `jamf-scim-connection-check-${suffix}-renamed` });
+          await target.jamf.updateGroup(gid, { addIds: [userId] });
+          await target.jamf.updateGroup(gid, { removeIds: [userId] });
+        },
+        () => 'membership changed',
+      );
+    }
+  } finally {
+    if (groupId === undefined) skip('Delete a static user group', 'no test group');
+    else {
+      const gid = groupId;
+      await run('Delete a static user group', () => target.jamf.deleteGroup(gid), () => 'deleted the test group');
+    }
+    if (userId === undefined) skip('Delete a user', 'no test user');
+    else await run('Delete a user', () => target.jamf.deleteUser(userId), () => 'deleted the test user');
+  }
+  return steps;
+}
+
+/** A plain-text table an administrator can read in a terminal or a CI log. */
+export function formatCheck(steps: CheckStep[]): string {
+  const width = Math.max(...steps.map((s) => s.name.length));
+  const lines = steps.map((s) => `${s.ok ? 'ok  ' : 'FAIL'}  ${s.name.padEnd(width)}  ${s.detail}`);
+  const failed = steps.filter((s) => !s.ok).length;
+  lines.push('', failed === 0 ? 'All checks passed: jamf-scim can provision this Jamf Pro.' : `${failed} check(s) failed.`);
+  return lines.join('\n');
+}

@@ -1,0 +1,88 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type LifecycleEvent = 'created' | 'deactivated' | 'reactivated' | 'deleted' | 'group_created' | 'group_deleted';
+
+export interface JamfQueueStats {
+  inFlight: number;
+  queued: number;
+}
+
+/** One registry per app, so tests and several apps in one process do not share counters. */
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry });
+  let queueStats: () => JamfQueueStats = () => ({ inFlight: 0, queued: 0 });
+
+  const scimRequests = new Counter({
+    name: 'scim_requests_total',
+    help: 'SCIM requests by route, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
+  const scimLatency = new Histogram({
+    name: 'scim_request_duration_seconds',
+    help: 'SCIM request latency',
+    labelNames: ['route', 'method'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const jamfCalls = new Counter({
+    name: 'jamf_calls_total',
+    help: 'Calls to Jamf Pro by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const jamfLatency = new Histogram({
+    name: 'jamf_call_duration_seconds',
+    help: 'Jamf Pro call latency',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const tokenRefreshes = new Counter({ name: 'jamf_token_refreshes_total', help: 'Jamf Pro tokens obtained', registers: [registry] });
+  const lifecycle = new Counter({
+    name: 'scim_lifecycle_events_total',
+    help: 'Users created, deactivated, reactivated, deleted; groups created, deleted',
+    labelNames: ['event'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'jamf_queue_depth',
+    help: 'Jamf Pro calls waiting for a free connection',
+    registers: [registry],
+    collect() {
+      this.set(queueStats().queued);
+    },
+  });
+  new Gauge({
+    name: 'jamf_in_flight',
+    help: 'Jamf Pro calls in flight',
+    registers: [registry],
+    collect() {
+      this.set(queueStats().inFlight);
+    },
+  });
+
+  return {
+    registry,
+    observeScim(route: string, method: string, status: number, seconds: number) {
+      scimRequests.inc({ route, method, status: String(status) });
+      scimLatency.observe({ route, method }, seconds);
+    },
+    observeJamf(e: { method: string; route: string; status: number | 'error'; ms: number }) {
+      jamfCalls.inc({ method: e.method, route: e.route, status: String(e.status) });
+      jamfLatency.observe({ method: e.method, route: e.route }, e.ms / 1000);
+    },
+    tokenRefreshed() {
+      tokenRefreshes.inc();
+    },
+    lifecycle(event: LifecycleEvent) {
+      lifecycle.inc({ event });
+    },
+    setQueueStats(fn: () => JamfQueueStats) {
+      queueStats = fn;
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
