@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { registerJsonParsers } from './http/content-types.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerOpsRoutes } from './http/ops-routes.js';
+import { OneLinePerRequest } from './http/request-log.js';
 import { registerScimRoutes } from './http/scim-routes.js';
 import type { JamfQueueStats, Metrics } from './metrics.js';
 import { createGroupService } from './provisioning/group-service.js';
@@ -43,6 +44,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger,
     bodyLimit: 1024 * 1024,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
+    logController: new OneLinePerRequest({ requestIdLogLabel: 'reqId' }),
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     genReqId: (req) => {

@@ -66,7 +66,17 @@ export function createGroupService(deps: GroupServiceDeps) {
 
   async function readStatic(id: string): Promise<JamfGroup> {
     if (!isGroupId(id) || knownSmart.has(Number(id))) throw notFound(`Group ${id} not found`);
-    const group = await jamfCall(() => jamf.getGroup(Number(id)));
+    let group: JamfGroup | null;
+    try {
+      group = await jamf.getGroup(Number(id));
+    } catch (err) {
+      // An API role without the smart-group privileges cannot read a smart group by id (Jamf
+      // picks the privilege by group type, jamf-pro-api.md §6); the list tells which it is.
+      if (!isJamfError(err, 'forbidden') && !isJamfError(err, 'unauthorized')) throw fromJamfError(err);
+      const summary = (await allSummaries()).find((g) => g.id === Number(id));
+      if (summary === undefined || summary.isSmart) throw notFound(`Group ${id} not found`);
+      throw fromJamfError(err);
+    }
     if (!group || group.isSmart) {
       if (group) remember([group]);
       else dropGroupRecord(id);
@@ -122,10 +132,14 @@ export function createGroupService(deps: GroupServiceDeps) {
     return toResource(group, store.getGroup(id) ?? undefined, ctx, members(group, ctx));
   }
 
-  async function staticSummaries(): Promise<JamfGroupSummary[]> {
+  async function allSummaries(): Promise<JamfGroupSummary[]> {
     const all = await jamfCall(() => jamf.listGroups());
     remember(all);
-    return all.filter((g) => !g.isSmart).sort(byId);
+    return all;
+  }
+
+  async function staticSummaries(): Promise<JamfGroupSummary[]> {
+    return (await allSummaries()).filter((g) => !g.isSmart).sort(byId);
   }
 
   async function resourcesFor(summaries: JamfGroupSummary[], ctx: ResourceContext, withMembers: boolean): Promise<ScimObject[]> {

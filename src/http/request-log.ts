@@ -1,0 +1,29 @@
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+
+/** Query parameters that are never logged in full: they can carry user names and e-mails. */
+function pathOnly(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : `${url.slice(0, q)}?…`;
+}
+
+/**
+ * One log line per request (design.md §7.10), written when it completes: request id, method,
+ * path, route template, status and milliseconds. Never headers or bodies, so no token or
+ * secret can reach the log from here.
+ */
+export class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    const line = {
+      method: request.method,
+      path: pathOnly(request.url),
+      route: request.routeOptions.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error) reply.log.error({ ...line, err: error.message }, 'request failed');
+    else reply.log[reply.statusCode >= 500 ? 'warn' : 'info'](line, 'request');
+  }
+}

@@ -1,0 +1,16 @@
+export { createSimulator } from './simulator.js';
+export { createState } from './store.js';
+export { DEFAULT_PRIVILEGES } from './privileges.js';
+export type {
+  Fault,
+  FaultConfig,
+  SimCriterion,
+  SimExtensionAttribute,
+  SimGroup,
+  SimRef,
+  SimUser,
+  Simulator,
+  SimulatorOptions,
+  SimulatorState,
+  TargetedFault,
+} from './types.js';

@@ -1,0 +1,101 @@
+import { createFaultPicker } from './faults.js';
+import { applyKnobPatch, initialKnobs } from './knobs.js';
+import { createLimiter } from './limiter.js';
+import { seededRandom } from './random.js';
+import { adminRoutes } from './routes/admin.js';
+import { createSleeper } from './sleeper.js';
+import { blankGroup, blankUser, createState, findGroupByName, findUserByName, insertGroup, insertUser } from './store.js';
+import { seedState } from './seed.js';
+import { createTokenStore } from './tokens.js';
+import { createTraffic } from './traffic.js';
+import { buildApp } from './app.js';
+import type { SimContext } from './context.js';
+import type { Simulator, SimulatorOptions } from './types.js';
+
+/** Builds an in-memory Jamf Pro (jamf-pro-api.md §8). Nothing listens until `listen()`. */
+export function createSimulator(opts: SimulatorOptions = {}): Simulator {
+  const knobs = initialKnobs(opts);
+  const state = opts.state ?? createState();
+  const random = opts.random ?? seededRandom(opts.seed ?? 1);
+  const ctx: SimContext = {
+    state,
+    knobs,
+    tokens: createTokenStore(opts.now ?? Date.now),
+    credentials: {
+      clientId: opts.clientId ?? 'jamf-scim-simulator',
+      clientSecret: opts.clientSecret ?? 'simulator-secret',
+      username: opts.username ?? 'admin',
+      password: opts.password ?? 'simulator-password',
+    },
+    grants: new WeakMap(),
+  };
+  const traffic = createTraffic();
+  const limiter = createLimiter(() => knobs.maxConcurrent);
+  const sleeper = createSleeper();
+  const faults = createFaultPicker(knobs.faults, random);
+  const app = buildApp({ ctx, traffic, limiter, sleeper, faults, random }, opts.logger ?? false);
+  let closing: Promise<void> | undefined;
+
+  const sim: Simulator = {
+    app,
+    state,
+    clientId: ctx.credentials.clientId,
+    clientSecret: ctx.credentials.clientSecret,
+
+    async listen(port = 0) {
+      return app.listen({ port, host: '127.0.0.1' });
+    },
+
+    close() {
+      closing ??= (async () => {
+        const closed = app.close();
+        // Pending latency timers and queued requests fail at once instead of holding close() up.
+        sleeper.cancelAll();
+        limiter.cancelAll();
+        await closed;
+      })();
+      return closing;
+    },
+
+    counters: () => traffic.counters(),
+    totalCalls: (filter = () => true) =>
+      Object.entries(traffic.counters()).reduce((sum, [key, n]) => (filter(key) ? sum + n : sum), 0),
+    resetCounters: () => traffic.reset(),
+    maxObservedConcurrency: () => traffic.maxObservedConcurrency(),
+
+    setKnobs(patch) {
+      applyKnobPatch(knobs, patch);
+      if (patch.faults) faults.configure(knobs.faults);
+      limiter.drain();
+    },
+
+    expireTokens: () => ctx.tokens.revokeAll(),
+    seed: (users, groups) => seedState(state, users, groups),
+
+    addUser(u) {
+      if (findUserByName(state, u.name)) throw new Error(`Duplicate name: ${u.name}`);
+      const email = u.email ?? '';
+      return insertUser(state, (id) => ({
+        ...blankUser(id, u.name),
+        full_name: u.fullName ?? '',
+        email,
+        email_address: email,
+        phone_number: u.phoneNumber ?? '',
+        position: u.position ?? '',
+      })).id;
+    },
+
+    addGroup(g) {
+      if (findGroupByName(state, g.name)) throw new Error(`Duplicate name: ${g.name}`);
+      const unknown = (g.memberIds ?? []).filter((id) => !state.users.has(id));
+      if (unknown.length > 0) throw new Error(`Unknown user ids: ${unknown.join(', ')}`);
+      // A smart group added here has no criteria: its members are the fixed set given.
+      return insertGroup(state, (id) => ({ ...blankGroup(id, g.name, g.isSmart ?? false), memberIds: new Set(g.memberIds) }))
+        .id;
+    },
+  };
+
+  adminRoutes(app, { sim, knobs, state });
+  if (opts.seedUsers || opts.seedGroups) seedState(state, opts.seedUsers ?? 0, opts.seedGroups ?? 0);
+  return sim;
+}

@@ -1,0 +1,60 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+
+/** `client` = OAuth client credentials (§1.1); `user` = Basic-derived bearer token (§1.2). */
+export type TokenKind = 'client' | 'user';
+
+export interface TokenGrant {
+  kind: TokenKind;
+  /** Epoch ms on the simulator's clock. */
+  expiresAt: number;
+}
+
+export interface IssuedToken extends TokenGrant {
+  token: string;
+}
+
+export interface TokenStore {
+  issue(kind: TokenKind, lifetimeMs: number): IssuedToken;
+  /** The grant of a live token; undefined when unknown, expired or invalidated. */
+  check(token: string): TokenGrant | undefined;
+  revoke(token: string): void;
+  revokeAll(): void;
+}
+
+const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * Tokens look like Jamf's JWTs (claims as in §1.1) but are only ever looked up, never verified:
+ * clients must treat them as opaque. Tokens live in memory only; a restarted simulator forgets them.
+ */
+export function createTokenStore(now: () => number): TokenStore {
+  const grants = new Map<string, TokenGrant>();
+
+  const live = (grant: TokenGrant | undefined): grant is TokenGrant => grant !== undefined && now() < grant.expiresAt;
+
+  return {
+    issue(kind, lifetimeMs) {
+      for (const [token, grant] of grants) if (!live(grant)) grants.delete(token);
+      const iat = now();
+      const expiresAt = iat + lifetimeMs;
+      const claims =
+        kind === 'client'
+          ? { 'sub-type': 'REGISTERED_CLIENT_ID', 'authentication-type': 'CLIENT_CREDENTIALS', scope: ['api-role:1'] }
+          : { 'sub-type': 'JSS_USER_ID', 'authentication-type': 'JSS', sub: '1' };
+      const payload = { ...claims, jti: randomUUID(), iat: Math.floor(iat / 1000), exp: Math.floor(expiresAt / 1000) };
+      const token = `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(payload)}.${randomBytes(32).toString('base64url')}`;
+      grants.set(token, { kind, expiresAt });
+      return { token, kind, expiresAt };
+    },
+    check(token) {
+      const grant = grants.get(token);
+      return live(grant) ? grant : undefined;
+    },
+    revoke(token) {
+      grants.delete(token);
+    },
+    revokeAll() {
+      grants.clear();
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import type { FastifyInstance } from 'fastify';
+
+/** A Jamf end user as the Classic API stores it (jamf-pro-api.md §2.3). Field names follow the XML. */
+export interface SimUser {
+  id: number;
+  /** The username; unique case-insensitively (§2.9). */
+  name: string;
+  full_name: string;
+  /** `email` and `email_address` always carry the same value (§2.3, §7.6). */
+  email: string;
+  email_address: string;
+  phone_number: string;
+  position: string;
+  managed_apple_id: string;
+  enable_custom_photo_url: boolean;
+  custom_photo_url: string;
+  /** `{ id: -1, name: 'None' }` = not LDAP-linked. */
+  ldap_server: SimRef;
+  extension_attributes: SimExtensionAttribute[];
+  /** Users may belong to several sites (§2.3). */
+  sites: SimRef[];
+}
+
+export interface SimRef {
+  id: number;
+  name: string;
+}
+
+export interface SimExtensionAttribute {
+  id: number;
+  name: string;
+  type: 'String' | 'Integer' | 'Date';
+  value: string;
+}
+
+/** One smart-group criterion (§4.5). The simulator evaluates it against user fields. */
+export interface SimCriterion {
+  name: string;
+  priority: number;
+  and_or: 'and' | 'or';
+  search_type: string;
+  value: string;
+  opening_paren: boolean;
+  closing_paren: boolean;
+}
+
+export interface SimGroup {
+  id: number;
+  /** Unique case-insensitively. */
+  name: string;
+  is_smart: boolean;
+  is_notify_on_change: boolean;
+  /** `{ id: -1, name: 'None' }` = no site. */
+  site: SimRef;
+  criteria: SimCriterion[];
+  /** Static members; for a smart group without criteria, its fixed member set. */
+  memberIds: Set<number>;
+}
+
+export interface SimulatorState {
+  users: Map<number, SimUser>;
+  groups: Map<number, SimGroup>;
+  nextUserId: number;
+  nextGroupId: number;
+}
+
+export type Fault = 'reset-before' | 'reset-after' | 'slow' | number;
+
+export interface TargetedFault {
+  method?: string;
+  /** Route template, e.g. `/JSSResource/users/id/:id`. */
+  route?: string;
+  count?: number;
+  fault: Fault;
+}
+
+export interface FaultConfig {
+  /** Share of Jamf API calls (not token/admin routes) answered with a status from `errorStatuses`. */
+  errorRate?: number;
+  /** Default [500, 502, 503]. */
+  errorStatuses?: number[];
+  /** Share of calls whose connection is destroyed without a response, before applying the operation. */
+  resetRate?: number;
+  /** Share of calls delayed by `slowMs`. */
+  slowRate?: number;
+  slowMs?: number;
+  /**
+   * Targeted, deterministic faults, consumed in order: the next `count` (default 1) calls matching
+   * method/route get `fault`. 'reset-after' applies the operation, then destroys the socket (the
+   * "lost response" case); a number answers with that status without applying.
+   */
+  next?: TargetedFault[];
+}
+
+export interface SimulatorOptions {
+  clientId?: string;
+  clientSecret?: string;
+  /** Basic-auth token flow (`POST /api/v1/auth/token`). */
+  username?: string;
+  password?: string;
+  /** Lifetime of client-credential tokens; user tokens always last 30 minutes (§1.2). */
+  tokenLifetimeSeconds?: number;
+  /** Below 11.26, `/api/v1/users` answers 404 (§3.1). */
+  version?: string;
+  seedUsers?: number;
+  seedGroups?: number;
+  latencyMs?: number;
+  jitterMs?: number;
+  /** Requests served at once; more wait in FIFO order. */
+  maxConcurrent?: number;
+  faults?: FaultConfig;
+  /** Privileges of the API client (§6). */
+  privileges?: string[];
+  /** Clock in ms, used for token expiry. */
+  now?: () => number;
+  /** RNG in [0, 1) for jitter and faults; default a PRNG seeded with `seed`. */
+  random?: () => number;
+  seed?: number;
+  /** Reuse the data of a previous instance ("simulator restarted, state kept"). */
+  state?: SimulatorState;
+  logger?: boolean;
+}
+
+export type Knobs = Required<
+  Pick<SimulatorOptions, 'latencyMs' | 'jitterMs' | 'faults' | 'tokenLifetimeSeconds' | 'version' | 'privileges'>
+> & { maxConcurrent: number | undefined };
+
+export type KnobPatch = Partial<
+  Pick<SimulatorOptions, 'latencyMs' | 'jitterMs' | 'maxConcurrent' | 'faults' | 'tokenLifetimeSeconds' | 'version' | 'privileges'>
+>;
+
+export interface Simulator {
+  readonly app: FastifyInstance;
+  readonly state: SimulatorState;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Binds 127.0.0.1 (port 0 by default) and returns the base URL. */
+  listen(port?: number): Promise<string>;
+  close(): Promise<void>;
+  /** Calls by `${METHOD} ${routeTemplate}`, faulted and rejected ones included; admin routes excluded. */
+  counters(): Record<string, number>;
+  totalCalls(filter?: (key: string) => boolean): number;
+  resetCounters(): void;
+  /** Peak number of Jamf requests in flight at once (queued ones included); reset by resetCounters. */
+  maxObservedConcurrency(): number;
+  setKnobs(k: KnobPatch): void;
+  /** Every issued token becomes invalid now. */
+  expireTokens(): void;
+  seed(users: number, groups: number): void;
+  addUser(u: { name: string; fullName?: string; email?: string; phoneNumber?: string; position?: string }): number;
+  addGroup(g: { name: string; isSmart?: boolean; memberIds?: number[] }): number;
+}

@@ -1,0 +1,192 @@
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp, type AppDeps } from '../../src/app.js';
+import { createJamfClient, type JamfClient } from '../../src/jamf/index.js';
+import { createLogger } from '../../src/log.js';
+import { createMetrics } from '../../src/metrics.js';
+import type { StateStore } from '../../src/provisioning/ports.js';
+import { createSimulator, type Simulator } from '../../src/simulator/index.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+
+const TOKEN = 'ops-test-bearer-token-0123456789';
+/** The simulator's default client secret. */
+const SIM_SECRET = 'simulator-secret';
+
+/** Collects every log line the app writes. */
+function captureLogs() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ level: 'debug' }, stream) };
+}
+
+describe('operations endpoints, logging and throttling', () => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  async function setup(over: Partial<AppDeps> & { clientSecret?: string } = {}) {
+    const sim: Simulator = createSimulator({ seedUsers: 2 });
+    const baseUrl = await sim.listen();
+    cleanups.push(() => sim.close());
+    const store: StateStore = openSqliteStore(':memory:');
+    cleanups.push(() => store.close());
+    const metrics = createMetrics();
+    const logs = captureLogs();
+    const jamf: JamfClient = createJamfClient({
+      baseUrl,
+      clientId: sim.clientId,
+      clientSecret: over.clientSecret ?? sim.clientSecret,
+      logger: logs.logger,
+      retries: 0,
+      onCall: metrics.observeJamf,
+      onTokenRefresh: metrics.tokenRefreshed,
+    });
+    cleanups.push(() => jamf.close());
+    metrics.setQueueStats(() => jamf.stats());
+    const app = await buildApp({
+      jamf,
+      store,
+      logger: logs.logger,
+      bearerTokens: [TOKEN],
+      metrics,
+      readiness: async () => {
+        try {
+          await jamf.checkToken();
+          return null;
+        } catch (err) {
+          return `Jamf Pro token could not be obtained: ${(err as Error).message}`;
+        }
+      },
+      ...over,
+    });
+    cleanups.push(() => app.close());
+    return { app, sim, logs, metrics };
+  }
+
+  it('answers /healthz without auth and /readyz once a Jamf token is obtainable', async () => {
+    const { app } = await setup();
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    const ready = await app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('answers /readyz 503 with the reason when Jamf rejects the API client', async () => {
+    const { app, logs } = await setup({ clientSecret: 'wrong-secret-value' });
+    const res = await app.inject({ url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().reason).toMatch(/Jamf Pro token could not be obtained/);
+    expect(res.body).not.toContain('wrong-secret-value');
+    expect(logs.lines.join('\n')).not.toContain('wrong-secret-value');
+  });
+
+  it('exposes Prometheus metrics for SCIM requests, Jamf calls, token refreshes and lifecycle events', async () => {
+    const { app } = await setup();
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    await app.inject({ url: '/scim/v2/Users/1', headers: auth });
+    await app.inject({
+      method: 'POST',
+      url: '/scim/v2/Users',
+      headers: { ...auth, 'content-type': 'application/scim+json' },
+      payload: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'metrics.user' },
+    });
+    const res = await app.inject({ url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    const text = res.body;
+    expect(text).toMatch(/scim_requests_total\{route="\/scim\/v2\/Users\/:id",method="GET",status="200"\} 1/);
+    expect(text).toMatch(/scim_requests_total\{route="\/scim\/v2\/Users",method="POST",status="201"\} 1/);
+    expect(text).toMatch(/jamf_calls_total\{method="GET",route="\/JSSResource\/users\/id\/:id",status="200"\} 1/);
+    expect(text).toMatch(/jamf_token_refreshes_total 1/);
+    expect(text).toMatch(/scim_lifecycle_events_total\{event="created"\} 1/);
+    expect(text).toMatch(/jamf_queue_depth 0/);
+    expect(text).toContain('scim_request_duration_seconds_bucket');
+    expect(text).toContain('jamf_call_duration_seconds_bucket');
+  });
+
+  it('protects /metrics with its own token when one is configured', async () => {
+    const { app } = await setup({ metricsToken: 'metrics-token-abcdefghijkl' });
+    expect((await app.inject({ url: '/metrics' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/metrics', headers: { authorization: 'Bearer metrics-token-abcdefghijkl' } })).statusCode).toBe(200);
+  });
+
+  it('writes one log line per request with a request id, and no token, secret or body anywhere', async () => {
+    const { app, logs } = await setup();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/scim/v2/Users',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json', 'x-request-id': 'req-42' },
+      payload: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'log.user', password: 'hunter2-password' },
+    });
+    expect(res.statusCode).toBe(201);
+    await app.inject({ url: '/scim/v2/Users/1', headers: { authorization: 'Bearer not-the-token-xyz' } });
+    const requestLines = logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
+    expect(requestLines).toHaveLength(2);
+    expect(requestLines[0]).toMatchObject({ reqId: 'req-42', method: 'POST', path: '/scim/v2/Users', status: 201 });
+    expect(requestLines[1]).toMatchObject({ status: 401 });
+    const all = logs.lines.join('\n');
+    for (const secret of [TOKEN, 'not-the-token-xyz', 'hunter2-password', SIM_SECRET]) expect(all).not.toContain(secret);
+    // Jamf calls are logged with their route template only.
+    // One line per Jamf call: method, route (never a raw username path), status, milliseconds.
+    const jamfLines = logs.lines
+      .map((l) => JSON.parse(l) as { msg?: string; jamf?: Record<string, unknown> })
+      .filter((l) => l.msg === 'jamf call');
+    expect(jamfLines.map((l) => l.jamf?.route)).toContain('/JSSResource/users/id/0');
+    expect(all).not.toContain('log.user');
+  });
+
+  it('redacts secrets at any depth, also when code logs them by mistake', () => {
+    const { lines, logger } = captureLogs();
+    logger.info(
+      {
+        headers: { authorization: 'Bearer leak-1' },
+        nested: { deeper: { client_secret: 'leak-2', token: 'leak-3', access_token: 'leak-4' } },
+        config: { JAMF_CLIENT_SECRET: 'leak-5', SCIM_BEARER_TOKENS: ['leak-6'], password: 'leak-7' },
+      },
+      'oops',
+    );
+    const out = lines.join('\n');
+    for (let i = 1; i <= 7; i++) expect(out).not.toContain(`leak-${i}`);
+    expect(out).toContain('[redacted]');
+  });
+
+  it('throttles an address after repeated failed authentications, with Retry-After in whole seconds', async () => {
+    const { app } = await setup({ authFailureLimit: 3 });
+    for (let i = 0; i < 3; i++) {
+      expect((await app.inject({ url: '/scim/v2/Users', headers: { authorization: `Bearer guess-${i}` } })).statusCode).toBe(401);
+    }
+    const blocked = await app.inject({ url: '/scim/v2/Users', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.headers['retry-after']).toMatch(/^\d+$/);
+    expect(blocked.json()).toMatchObject({ status: '429', schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'] });
+    // Another address is not affected.
+    const other = await app.inject({ url: '/scim/v2/Users?count=1', remoteAddress: '10.0.0.9', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(other.statusCode).toBe(200);
+  });
+
+  it('answers 429 with Retry-After instead of queueing behind a long Jamf queue', async () => {
+    const { app, sim } = await setup({ jamfQueue: { stats: () => ({ inFlight: 5, queued: 120 }), limit: 100 } });
+    sim.resetCounters();
+    const res = await app.inject({ url: '/scim/v2/Users/1', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.statusCode).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(sim.totalCalls()).toBe(0);
+  });
+
+  it('answers 503 with Retry-After when Jamf Pro is unavailable', async () => {
+    const { app, sim } = await setup();
+    sim.setKnobs({ faults: { errorRate: 1, errorStatuses: [503] } });
+    const res = await app.inject({ url: '/scim/v2/Users/1', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toMatch(/^\d+$/);
+    expect(res.json().detail).toMatch(/Jamf Pro is unavailable/);
+  });
+});
+
