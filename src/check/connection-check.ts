@@ -55,6 +55,11 @@ export async function runConnectionCheck(target: CheckTarget): Promise<CheckStep
     }
   };
   const skip = (name: string, why: string) => steps.push({ name, ok: false, detail: `not tried: ${why}` });
+  /** After a failed delete, the administrator is told exactly what to remove by hand. */
+  const leftover = (what: string) => {
+    const last = steps[steps.length - 1];
+    if (last && !last.ok) last.detail += `; delete the test ${what} in Jamf Pro by hand`;
+  };
 
   await run('Obtain a token', target.checkToken, () => 'the API client credentials work');
   if (!steps[0]?.ok) {
@@ -98,9 +103,13 @@ export async function runConnectionCheck(target: CheckTarget): Promise<CheckStep
     else {
       const gid = groupId;
       await run('Delete a static user group', () => target.jamf.deleteGroup(gid), () => 'deleted the test group');
+      leftover(`static user group jamf-scim-connection-check-${suffix} (id ${gid})`);
     }
     if (userId === undefined) skip('Delete a user', 'no test user');
-    else await run('Delete a user', () => target.jamf.deleteUser(userId), () => 'deleted the test user');
+    else {
+      await run('Delete a user', () => target.jamf.deleteUser(userId), () => 'deleted the test user');
+      leftover(`user ${userName} (id ${userId})`);
+    }
   }
   return steps;
 }

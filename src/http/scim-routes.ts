@@ -17,6 +17,7 @@ import {
   resourceTypes,
   schemasList,
   serviceProviderConfig,
+  validateUserPatch,
   type ResourceTypeName,
 } from '../scim/index.js';
 import type { JamfQueueStats } from '../metrics.js';
@@ -165,7 +166,7 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
   app.patch<{ Params: IdParams }>('/Users/:id', async (request, reply) => {
     const id = request.params.id;
     // Validate the whole PATCH before any Jamf call: a bad op changes nothing.
-    applyUserPatch({ schemas: [], id, userName: 'validation' }, request.body, { resourceId: id });
+    validateUserPatch(request.body, { resourceId: id });
     const updated = await deps.users.update(id, (current) => applyUserPatch(current, request.body, { resourceId: id }), ctx(request));
     return reply200(reply, request, updated, 'User');
   });
@@ -182,10 +183,13 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
     const ast = list.filter === undefined ? undefined : parseFilter(list.filter, 'Group');
     const indexed = ast ? indexedLookup(ast, 'Group') : null;
     const lookup = indexed && ['id', 'displayName', 'externalId', 'member'].includes(indexed.kind) ? indexed : null;
+    // The lookup applies its own term; only the rest of the filter is evaluated per group, so a
+    // `displayName eq` read with excludedAttributes=members needs no group reads (design.md §5).
+    const residual = lookup ? lookup.rest : ast;
     const result = await deps.groups.list(
       {
         lookup: lookup ? { kind: lookup.kind as 'id' | 'displayName' | 'externalId' | 'member', value: lookup.value } : undefined,
-        predicate: ast ? compileFilter(ast, 'Group') : undefined,
+        predicate: residual ? compileFilter(residual, 'Group') : undefined,
         startIndex: list.startIndex,
         count: list.count,
         withMembers: wantsMembers(query),

@@ -1,0 +1,59 @@
+import { badRequest } from './errors.js';
+
+export type JsonObject = Record<string, unknown>;
+
+export function isPlainObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Keys that would reach Object.prototype when copied with bracket assignment. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Deep enough for any SCIM document (the deepest, a PATCH value, is about 6 levels). */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Rejects prototype-pollution keys and absurd nesting before any attribute is copied, so the
+ * merging code further on (ours and scim-patch's `assign`) can index plain objects freely.
+ */
+export function assertSafeJson(value: unknown, maxDepth = MAX_JSON_DEPTH): void {
+  const visit = (node: unknown, depth: number, path: string): void => {
+    if (typeof node !== 'object' || node === null) return;
+    if (depth > maxDepth) throw badRequest('invalidSyntax', `Request body is nested deeper than ${maxDepth} levels.`);
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => visit(item, depth + 1, `${path}[${index}]`));
+      return;
+    }
+    for (const [key, child] of Object.entries(node)) {
+      if (FORBIDDEN_KEYS.has(key)) {
+        throw badRequest('invalidSyntax', `Attribute name "${key}" is not allowed${path ? ` (in ${path})` : ''}.`);
+      }
+      visit(child, depth + 1, path ? `${path}.${key}` : key);
+    }
+  };
+  visit(value, 1, '');
+}
+
+/** The actual key of `object` matching `name` case-insensitively (RFC 7643 §2.1). */
+export function findKey(object: JsonObject, name: string): string | undefined {
+  if (Object.hasOwn(object, name)) return name;
+  const lower = name.toLowerCase();
+  return Object.keys(object).find((key) => key.toLowerCase() === lower);
+}
+
+export function getCaseInsensitive(object: JsonObject, name: string): unknown {
+  const key = findKey(object, name);
+  return key === undefined ? undefined : object[key];
+}
+
+/** Deletes every key matching `name` case-insensitively, so a canonical key can replace it. */
+export function deleteCaseInsensitive(object: JsonObject, name: string): void {
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(object)) {
+    if (key.toLowerCase() === lower) delete object[key];
+  }
+}
+
+export function cloneJson<T>(value: T): T {
+  return structuredClone(value);
+}

@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { coreAttributes, findDefinition, isCoreSchemaUrn, knownExtension } from './attributes.js';
+import { canonicaliseObject, canonicaliseValue, stripNulls } from './canonicalise.js';
+import { badRequest } from './errors.js';
+import { assertSafeJson, getCaseInsensitive, isPlainObject } from './json.js';
+import type { JsonObject } from './json.js';
+import { ENTERPRISE_USER_SCHEMA_DEFINITION, USER_SCHEMA_DEFINITION } from './schemas.js';
+import type { AttributeDefinition } from './schemas.js';
+import type { ScimUser } from './types.js';
+import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from './urns.js';
+import { zodToScimError } from './validation.js';
+import { zodShape } from './zod-schemas.js';
+
+/** Jamf Pro stores the user name in a 255-character column. */
+export const MAX_NAME_LENGTH = 255;
+
+// C0 controls and DEL: never part of a login name, and they break Jamf's XML.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** Why a userName or group displayName is unusable, or undefined when it is fine. */
+export function nameProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return 'is required and must be a non-empty string';
+  if (value.length > MAX_NAME_LENGTH) return `must be at most ${MAX_NAME_LENGTH} characters`;
+  if (CONTROL_CHARACTERS.test(value)) return 'must not contain control characters';
+  return undefined;
+}
+
+/** userName / displayName: present, non-empty, bounded, printable. */
+export const nameSchema = z
+  .string({ error: 'is required and must be a non-empty string' })
+  .superRefine((value, context) => {
+    const problem = nameProblem(value);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Attributes a client may send but the server owns or never stores (RFC 7643 §3.1, §4.1.1). */
+const IGNORED_USER_ATTRIBUTES = new Set(['id', 'meta', 'password', 'groups', 'schemas']);
+
+const userSchema = z.looseObject({
+  ...zodShape(coreAttributes('User')),
+  schemas: z.array(z.string()),
+  userName: nameSchema,
+  [ENTERPRISE_USER_SCHEMA]: z.looseObject(zodShape(ENTERPRISE_USER_SCHEMA_DEFINITION.attributes)).optional(),
+});
+
+/**
+ * Parses a POST/PUT /Users body leniently (idp-behaviour A1.1, A2.1, A3.7) into a canonical
+ * SCIM user:
+ * - attribute names take their canonical casing (`UserName` → `userName`);
+ * - `null` means absent, and so does `""` for optional attributes (Okta pushes empty values);
+ * - `active` and `primary` accept "True"/"False";
+ * - `id`, `meta`, `password` and `groups` are dropped (server-owned or never stored);
+ * - enterprise attributes go under their URN, also when sent unqualified at the top level
+ *   (Entra's doc example), and `manager` in any form becomes `{ value }`;
+ * - unknown attributes and unknown `schemas` URIs are kept as sent.
+ * Prototype-pollution keys and excessive nesting are 400 invalidSyntax; a missing or bad
+ * `userName` or a mistyped known attribute is 400 invalidValue.
+ */
+export function parseUserBody(json: unknown): ScimUser {
+  if (!isPlainObject(json)) throw badRequest('invalidSyntax', 'User body must be a JSON object.');
+  assertSafeJson(json);
+  const user: JsonObject = {};
+  const enterprise: JsonObject = {};
+  const strays: JsonObject = {};
+  const enterpriseDefinitions = ENTERPRISE_USER_SCHEMA_DEFINITION.attributes;
+
+  const take = (source: JsonObject): void => {
+    for (const [key, value] of Object.entries(source)) {
+      if (IGNORED_USER_ATTRIBUTES.has(key.toLowerCase())) continue;
+      if (isCoreSchemaUrn('User', key) && isPlainObject(value)) {
+        take(value);
+      } else if (knownExtension('User', key)) {
+        if (value === null) continue;
+        if (!isPlainObject(value)) throw badRequest('invalidValue', `${ENTERPRISE_USER_SCHEMA} must be an object.`);
+        Object.assign(enterprise, canonicaliseObject(value, enterpriseDefinitions));
+      } else {
+        const definition = findDefinition(coreAttributes('User'), key);
+        const strayDefinition = definition ? undefined : findDefinition(enterpriseDefinitions, key);
+        if (definition) setIfDefined(user, definition.name, canonicaliseValue(definition, value));
+        else if (strayDefinition) setIfDefined(strays, strayDefinition.name, canonicaliseValue(strayDefinition, value));
+        else setIfDefined(user, key, stripNulls(value));
+      }
+    }
+  };
+  take(json);
+  for (const [key, value] of Object.entries(strays)) if (!(key in enterprise)) enterprise[key] = value;
+
+  dropEmptyKnown(user, USER_SCHEMA_DEFINITION.attributes);
+  dropEmptyKnown(enterprise, enterpriseDefinitions);
+  normaliseManager(enterprise);
+  if (Object.keys(enterprise).length > 0) user[ENTERPRISE_USER_SCHEMA] = enterprise;
+  user.schemas = resourceSchemas(getCaseInsensitive(json, 'schemas'), USER_SCHEMA, user);
+
+  const parsed = userSchema.safeParse(user);
+  if (!parsed.success) throw zodToScimError(parsed.error);
+  return parsed.data as ScimUser;
+}
+
+function setIfDefined(target: JsonObject, key: string, value: unknown): void {
+  if (value !== undefined) target[key] = value;
+}
+
+/**
+ * Optional known attributes sent as "" are absent, like the PATCH "null update" (Entra's
+ * gallery validator, idp-behaviour A2.5). Multi-valued elements left without a `value` carry
+ * nothing and are dropped. `userName` is left alone so that validation can name it.
+ */
+function dropEmptyKnown(target: JsonObject, definitions: readonly AttributeDefinition[]): void {
+  for (const [key, value] of Object.entries(target)) {
+    const definition = findDefinition(definitions, key);
+    if (!definition || definition.required) continue;
+    const cleaned = dropEmpty(definition, value);
+    if (cleaned === undefined) delete target[key];
+    else target[key] = cleaned;
+  }
+}
+
+function dropEmpty(definition: AttributeDefinition, value: unknown): unknown {
+  if (value === '') return undefined;
+  if (definition.multiValued && Array.isArray(value)) {
+    const single = { ...definition, multiValued: false };
+    const hasValue = findDefinition(definition.subAttributes, 'value') !== undefined;
+    const items = value
+      .map((item) => dropEmpty(single, item))
+      .filter((item) => item !== undefined && !(hasValue && isPlainObject(item) && item.value === undefined));
+    return items.length > 0 ? items : undefined;
+  }
+  if (definition.type === 'complex' && isPlainObject(value)) {
+    const result: JsonObject = {};
+    for (const [key, child] of Object.entries(value)) {
+      const sub = findDefinition(definition.subAttributes, key);
+      const cleaned = sub ? dropEmpty(sub, child) : child;
+      if (cleaned !== undefined) result[key] = cleaned;
+    }
+    return Object.keys(result).length > 0 ? result : undefined;
+  }
+  return value;
+}
+
+/**
+ * Entra needs `manager` back as `{ "value": id }` and fails on a plain string
+ * (idp-behaviour A2.2); it may arrive as a string, an object, or an array of one object.
+ */
+function normaliseManager(enterprise: JsonObject): void {
+  const { id } = readManagerId(enterprise.manager);
+  if (id === undefined) delete enterprise.manager;
+  else enterprise.manager = { value: id };
+}
+
+/**
+ * The manager's id from any of the forms IdPs send. `valid` is false for a value that is
+ * neither an id nor a cleared manager (null, "", [], `{ value: null }`).
+ */
+export function readManagerId(value: unknown): { id?: string; valid: boolean } {
+  let candidate = Array.isArray(value) ? value[0] : value;
+  if (isPlainObject(candidate)) candidate = getCaseInsensitive(candidate, 'value');
+  if (typeof candidate === 'number' && Number.isFinite(candidate)) candidate = String(candidate);
+  if (typeof candidate === 'string' && candidate !== '') return { id: candidate, valid: true };
+  return { valid: candidate === undefined || candidate === null || candidate === '' };
+}
+
+/**
+ * `schemas` lists the core URN first, the extensions that carry data, and any other URI the
+ * client sent (Entra adds its own, idp-behaviour A2.1). A `schemas` that is not an array of
+ * strings is rebuilt rather than refused.
+ */
+export function resourceSchemas(sent: unknown, core: string, resource: JsonObject): string[] {
+  const given = Array.isArray(sent) ? sent.filter((item): item is string => typeof item === 'string') : [];
+  const schemas = [core];
+  for (const uri of given) {
+    const lower = uri.toLowerCase();
+    if (lower === core.toLowerCase() || lower === ENTERPRISE_USER_SCHEMA.toLowerCase()) continue;
+    if (!schemas.some((existing) => existing.toLowerCase() === lower)) schemas.push(uri);
+  }
+  if (ENTERPRISE_USER_SCHEMA in resource) schemas.push(ENTERPRISE_USER_SCHEMA);
+  return schemas;
+}

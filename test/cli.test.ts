@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSimulator, type Simulator } from '../src/simulator/index.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+/** tsx's loader by absolute URL, since the child runs in a directory outside the project. */
+const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+/** Runs one of the package's entry points the way `npm run …` does, in an empty directory (no .env). */
+function run(script: string, env: Record<string, string>, cwd: string): ChildProcess {
+  return spawn(process.execPath, ['--import', TSX, join(ROOT, script)], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+async function finish(child: ChildProcess): Promise<{ code: number | null; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, out, err };
+}
+
+describe('command-line entry points', () => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  let dir: string;
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  const tempDir = () => {
+    dir = mkdtempSync(join(tmpdir(), 'jamf-scim-cli-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  };
+
+  it('npm start refuses to start without configuration and names the missing keys', async () => {
+    const { code, err } = await finish(run('src/server.ts', {}, tempDir()));
+    expect(code).toBe(1);
+    expect(err).toContain('JAMF_URL is required');
+    expect(err).toContain('SCIM_BEARER_TOKENS');
+    expect(err).toContain('JAMF_CLIENT_ID');
+  });
+
+  it('npm run demo prints the SCIM URL and a token that work, and stops on SIGTERM', async () => {
+    const child = run('src/demo.ts', { PORT: '0' }, tempDir());
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = once(child, 'exit');
+    cleanups.push(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    while (!/Bearer token:\s+\S+/.test(out) || !/SCIM base URL:\s+\S+/.test(out)) {
+      if (child.exitCode !== null) throw new Error(`demo exited early: ${out}`);
+      await once(child.stdout as NodeJS.ReadableStream, 'data');
+    }
+    const base = /SCIM base URL:\s+(\S+)/.exec(out)?.[1] as string;
+    const token = /Bearer token:\s+(\S+)/.exec(out)?.[1] as string;
+    expect(out).toContain('curl');
+    const res = await fetch(`${base}/Users?count=10`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { totalResults: number };
+    expect(body.totalResults).toBeGreaterThan(0);
+    child.kill('SIGTERM');
+    const [code] = (await exited) as [number | null];
+    expect(code).toBe(0);
+  });
+
+  it('npm run check exits 0 against a healthy Jamf Pro and 1 when a privilege is missing', async () => {
+    const okSim: Simulator = createSimulator();
+    const okUrl = await okSim.listen();
+    cleanups.push(() => okSim.close());
+    const env = (url: string, sim: Simulator) => ({
+      JAMF_URL: url,
+      JAMF_CLIENT_ID: sim.clientId,
+      JAMF_CLIENT_SECRET: sim.clientSecret,
+      SCIM_BEARER_TOKENS: 'cli-test-token-0123456789',
+    });
+    const ok = await finish(run('src/check.ts', env(okUrl, okSim), tempDir()));
+    expect(ok.out).toContain('All checks passed');
+    expect(ok.code).toBe(0);
+
+    const badSim: Simulator = createSimulator({ privileges: ['Read User', 'Read Static User Groups'] });
+    const badUrl = await badSim.listen();
+    cleanups.push(() => badSim.close());
+    const bad = await finish(run('src/check.ts', env(badUrl, badSim), tempDir()));
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('add the privilege "Create User" to the API role');
+    expect(bad.out).not.toContain(badSim.clientSecret);
+  });
+});
