@@ -1,4 +1,15 @@
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+
+/** pino-pretty is a development dependency; a production install logs JSON even on a terminal. */
+function prettyAvailable(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Keys whose values never reach a log line, at any depth (pino's `**`-free paths need a wildcard per level). */
 const SECRET_KEYS = [
@@ -46,7 +57,7 @@ export function createLogger(opts: LogOptions, destination?: DestinationStream):
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { service: 'jamf-scim' },
   };
-  if (opts.pretty && destination === undefined) {
+  if (opts.pretty && destination === undefined && prettyAvailable()) {
     return pino({ ...base, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard' } } });
   }
   return destination === undefined ? pino(base) : pino(base, destination);
