@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   });
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: false });
   const running = await startServer(config, logger);
-  const base = `http://${config.HOST}:${(running.app.server.address() as { port: number }).port}/scim/v2`;
+  // A wildcard listen address is not one a client can call; show loopback instead.
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+  const base = `http://${host}:${(running.app.server.address() as { port: number }).port}/scim/v2`;
   const auth = `-H 'Authorization: Bearer ${token}'`;
   console.log(`jamf-scim demo (embedded Jamf Pro simulator at ${jamfUrl})
 
