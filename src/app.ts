@@ -67,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     readConcurrency,
     now: deps.now,
     resolveMember: users.jamfIdOfMember,
+    lockMember: users.withLock,
     onEvent,
   });
 

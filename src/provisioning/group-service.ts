@@ -16,6 +16,11 @@ export interface GroupServiceDeps {
   now?: () => Date;
   /** Resolves a SCIM user id to its store row and current Jamf id (null: not in Jamf). */
   resolveMember: (scimId: string) => { jamfId: number | null; record: UserRecord | null };
+  /**
+   * Runs `fn` while no other request changes that user (the user service's per-user lock), so a
+   * membership change cannot interleave with the user's deactivation or reactivation.
+   */
+  lockMember?: <T>(scimId: string, fn: () => Promise<T>) => Promise<T>;
   onEvent?: (event: 'group_created' | 'group_deleted') => void;
 }
 
@@ -95,17 +100,27 @@ export function createGroupService(deps: GroupServiceDeps) {
     });
   }
 
+  function memberRef(value: string, display: string | undefined, ctx: ResourceContext): ScimObject {
+    const ref: ScimObject = { value };
+    if (display !== undefined) ref.display = display;
+    ref.$ref = `${ctx.baseUrl}/Users/${encodeURIComponent(value)}`;
+    ref.type = 'User';
+    return ref;
+  }
+
   function members(group: JamfGroup, ctx: ResourceContext): ScimObject[] {
     const rows = store.getUsersByJamfIds(group.members.map((m) => m.id));
-    const out: ScimObject[] = group.members.map((m) => {
+    const out = new Map<string, ScimObject>();
+    for (const m of group.members) {
       const value = rows.get(m.id)?.scimId ?? String(m.id);
-      return { value, display: m.username, $ref: `${ctx.baseUrl}/Users/${encodeURIComponent(value)}`, type: 'User' };
-    });
-    // Deactivated members are still members to the IdP; they return to the Jamf group on reactivation.
-    for (const t of store.tombstonesInGroup(group.id)) {
-      out.push({ value: t.scimId, display: t.userName, $ref: `${ctx.baseUrl}/Users/${encodeURIComponent(t.scimId)}`, type: 'User' });
+      out.set(value, memberRef(value, m.username, ctx));
     }
-    return out;
+    // Deactivated members are still members to the IdP; they return to the Jamf group on reactivation.
+    // A user mid-(de)activation can be in both lists; it is listed once.
+    for (const t of store.tombstonesInGroup(group.id)) {
+      if (!out.has(t.scimId)) out.set(t.scimId, memberRef(t.scimId, t.userName, ctx));
+    }
+    return [...out.values()];
   }
 
   function toResource(
@@ -183,13 +198,22 @@ export function createGroupService(deps: GroupServiceDeps) {
         // The member's own record lists its groups: one read instead of reading every group.
         const { jamfId, record } = deps.resolveMember(lookup.value);
         let groupIds: number[];
-        if (record && record.status !== 'active') groupIds = record.groupIds;
-        else if (jamfId === null) return [];
+        if (record && record.status !== 'active') {
+          groupIds = record.groupIds;
+          if (!withMembers) {
+            // The tombstone holds only ids: the list gives the names of those that still exist.
+            const wanted = new Set(groupIds);
+            return resourcesFor((await staticSummaries()).filter((g) => wanted.has(g.id)), ctx, false);
+          }
+        } else if (jamfId === null) return [];
         else {
           const user = await jamfCall(() => jamf.getUser(jamfId));
           if (!user) return [];
           remember(user.groups);
-          groupIds = user.groups.filter((g) => !g.isSmart).map((g) => g.id);
+          const groups = user.groups.filter((g) => !g.isSmart).sort(byId);
+          // The user record names its groups, so without members that one read answers (design.md §5).
+          if (!withMembers) return resourcesFor(groups, ctx, false);
+          groupIds = groups.map((g) => g.id);
         }
         const out: ScimObject[] = [];
         for (const gid of groupIds.sort((a, b) => a - b)) {
@@ -218,15 +242,19 @@ export function createGroupService(deps: GroupServiceDeps) {
     return { totalResults: all.length, resources: await resourcesFor(window, ctx, query.withMembers) };
   }
 
-  /** SCIM member ids → Jamf ids to write, and deactivated users whose tombstone records the group. */
-  function splitMembers(ids: readonly string[]): { jamfIds: number[]; tombstones: UserRecord[] } {
+  /**
+   * SCIM member ids → Jamf ids to write, and deactivated users whose tombstone records the group.
+   * An id no user has is an error to add, and skipped on removal: a user who does not exist is
+   * not a member, and removing a non-member is a no-op.
+   */
+  function splitMembers(ids: readonly string[], unknown: 'reject' | 'skip' = 'reject'): { jamfIds: number[]; tombstones: UserRecord[] } {
     const jamfIds: number[] = [];
     const tombstones: UserRecord[] = [];
     for (const id of new Set(ids)) {
       const { jamfId, record } = deps.resolveMember(id);
       if (record && record.status !== 'active') tombstones.push(record);
       else if (jamfId !== null) jamfIds.push(jamfId);
-      else throw invalidValue(`members: no user with id "${id}"`);
+      else if (unknown === 'reject') throw invalidValue(`members: no user with id "${id}"`);
     }
     return { jamfIds, tombstones };
   }
@@ -270,9 +298,25 @@ export function createGroupService(deps: GroupServiceDeps) {
     return isJamfError(err, 'conflict') && /duplicate/i.test(err.message);
   }
 
+  /**
+   * Holds the locks of every user a change names. Without them a reactivation that read the
+   * tombstone before this change recorded a group in it would drop that group, and a deactivation
+   * that read the user's groups before this change added one would not restore it. Taken in one
+   * order, so two group changes never wait on each other.
+   */
+  function withMembersLocked<T>(ids: readonly string[], fn: () => Promise<T>): Promise<T> {
+    const lock = deps.lockMember;
+    if (!lock) return fn();
+    return [...new Set(ids)].sort().reduceRight<() => Promise<T>>((inner, id) => () => lock(id, inner), fn)();
+  }
+
   async function create(body: ScimObject, ctx: ResourceContext): Promise<ScimObject> {
-    const displayName = body.displayName as string;
     const memberIds = Array.isArray(body.members) ? (body.members as Array<{ value: string }>).map((m) => m.value) : [];
+    return withMembersLocked(memberIds, () => createLocked(body, memberIds, ctx));
+  }
+
+  async function createLocked(body: ScimObject, memberIds: string[], ctx: ResourceContext): Promise<ScimObject> {
+    const displayName = body.displayName as string;
     const { jamfIds, tombstones } = splitMembers(memberIds);
     let id: number;
     try {
@@ -290,10 +334,14 @@ export function createGroupService(deps: GroupServiceDeps) {
     touchRecord(String(id), externalId);
     setTombstoneMembership(tombstones, id, true);
     deps.onEvent?.('group_created');
-    const memberList = memberIds.length === 0 ? [] : undefined;
-    const resource = toResource({ id, name: displayName }, store.getGroup(String(id)) ?? undefined, ctx, memberList);
-    if (memberList === undefined) return get(String(id), ctx);
-    return resource;
+    // Built from what was written, not re-read: the create is one Jamf call (design.md §5). The
+    // display is the userName this server knows, else the one the IdP sent.
+    const sent = body.members as Array<{ value: string; display?: string }> | undefined;
+    const memberList = memberIds.map((value) => {
+      const known = deps.resolveMember(value).record?.userName;
+      return memberRef(value, known ?? sent?.find((m) => m.value === value)?.display, ctx);
+    });
+    return toResource({ id, name: displayName }, store.getGroup(String(id)) ?? undefined, ctx, memberList);
   }
 
   /**
@@ -303,13 +351,17 @@ export function createGroupService(deps: GroupServiceDeps) {
    */
   async function change(id: string, c: GroupChange): Promise<void> {
     if (!isGroupId(id) || knownSmart.has(Number(id))) throw notFound(`Group ${id} not found`);
+    return withMembersLocked([...(c.add ?? []), ...(c.remove ?? []), ...(c.replace ?? [])], () => changeLocked(id, c));
+  }
+
+  async function changeLocked(id: string, c: GroupChange): Promise<void> {
     const groupId = Number(id);
     if (!knownStatic.has(groupId) && !store.getGroup(id)) await readStatic(id);
 
     const update: JamfGroupUpdate = {};
     if (c.displayName !== undefined) update.name = c.displayName;
     const add = splitMembers(c.add ?? []);
-    const remove = splitMembers(c.remove ?? []);
+    const remove = splitMembers(c.remove ?? [], 'skip');
     let replaceTombstones: UserRecord[] | undefined;
     if (c.replace !== undefined || c.removeAll) {
       const rep = splitMembers(c.replace ?? []);
@@ -344,30 +396,44 @@ export function createGroupService(deps: GroupServiceDeps) {
     touchRecord(id, c.externalId);
   }
 
-  async function recoverUpdate(err: unknown, groupId: number, update: JamfGroupUpdate, c: GroupChange): Promise<void> {
+  /** A refused group PUT as the IdP should see it. */
+  async function refusedUpdate(err: unknown, groupId: number, update: JamfGroupUpdate, c: GroupChange): Promise<never> {
     if (isJamfError(err, 'not_found')) {
       dropGroupRecord(String(groupId));
       throw notFound(`Group ${groupId} not found`);
     }
     if (isDuplicate(err)) throw conflict(`A group named "${update.name}" already exists`);
-    if (!isJamfError(err, 'conflict')) throw fromJamfError(err);
-    const group = await readStatic(String(groupId));
-    const current = new Set(group.members.map((m) => m.id));
-    if (update.addIds || update.replaceIds) {
+    if (isJamfError(err, 'conflict') && (update.addIds || update.replaceIds)) {
+      // Jamf names its own user id; the IdP needs the SCIM id it sent (reads only on this path).
       const missing = await missingMember([...(c.add ?? []), ...(c.replace ?? [])]);
       if (missing !== null) throw invalidValue(`members: no user with id "${missing}"`);
     }
+    throw fromJamfError(err);
+  }
+
+  /**
+   * Jamf refuses a whole PUT with 409 when it removes a non-member (jamf-pro-api.md §4.4), which
+   * SCIM treats as a no-op: the group is read and the PUT resent without those users. Any other
+   * refusal is reported as it is.
+   */
+  async function recoverUpdate(err: unknown, groupId: number, update: JamfGroupUpdate, c: GroupChange): Promise<void> {
+    if (!isJamfError(err, 'conflict') || isDuplicate(err) || !update.removeIds) return refusedUpdate(err, groupId, update, c);
+    const group = await readStatic(String(groupId));
+    const current = new Set(group.members.map((m) => m.id));
+    const still = update.removeIds.filter((j) => current.has(j));
+    if (still.length === update.removeIds.length) return refusedUpdate(err, groupId, update, c);
     const retry: JamfGroupUpdate = { ...update };
-    if (update.removeIds) {
-      const still = update.removeIds.filter((j) => current.has(j));
-      if (still.length > 0) retry.removeIds = still;
-      else delete retry.removeIds;
-    }
+    if (still.length > 0) retry.removeIds = still;
+    else delete retry.removeIds;
     if (retry.addIds && retry.addIds.every((j) => current.has(j))) delete retry.addIds;
     if (retry.name !== undefined && retry.name === group.name) delete retry.name;
-    if (retry.name === undefined && !retry.addIds && !retry.removeIds && !retry.replaceIds) return;
-    logger.info({ groupId }, 'group update resent without members that were already removed');
-    await jamfCall(() => jamf.updateGroup(groupId, retry));
+    if (retry.name === undefined && !retry.addIds && !retry.removeIds) return;
+    logger.info({ groupId }, 'group update resent without users who were not members');
+    try {
+      await jamf.updateGroup(groupId, retry);
+    } catch (again) {
+      await refusedUpdate(again, groupId, retry, c);
+    }
   }
 
   async function remove(id: string): Promise<void> {
@@ -376,11 +442,13 @@ export function createGroupService(deps: GroupServiceDeps) {
     try {
       await jamf.deleteGroup(Number(id));
     } catch (err) {
-      if (isJamfError(err, 'not_found')) {
+      if (!isJamfError(err, 'not_found')) throw fromJamfError(err);
+      // Already gone from Jamf. A group this server still records was deleted by an earlier
+      // attempt whose answer the IdP never got: its repeat succeeds, as DELETE /Users does.
+      if (store.getGroup(id) === null) {
         dropGroupRecord(id);
         throw notFound(`Group ${id} not found`);
       }
-      throw fromJamfError(err);
     }
     knownStatic.delete(Number(id));
     dropGroupRecord(id);
