@@ -5,6 +5,7 @@ import type { UserService } from '../provisioning/user-service.js';
 import {
   ScimError,
   applyUserPatch,
+  attributeList,
   compileFilter,
   indexedLookup,
   listResponse,
@@ -48,10 +49,18 @@ function queryOf(request: FastifyRequest): Query {
 }
 
 /** `attributes`/`excludedAttributes` of a single-resource request (RFC 7644 §3.9). */
+/** Query parameter names are case-insensitive (RFC 7644 §3.4.2: clients send `excludedattributes`). */
+function param(query: Query, name: string): string | undefined {
+  const key = Object.keys(query).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : query[key];
+}
+
+/** `attributes`/`excludedAttributes` of a request (RFC 7644 §3.9). */
 function projection(query: Query) {
-  const split = (v: string | undefined) =>
-    v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  return { attributes: split(query.attributes), excludedAttributes: split(query.excludedAttributes) };
+  return {
+    attributes: attributeList(param(query, 'attributes')),
+    excludedAttributes: attributeList(param(query, 'excludedAttributes')),
+  };
 }
 
 function wantsMembers(query: Query): boolean {
@@ -230,7 +239,7 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
       delta.replace !== undefined ? { replace: delta.replace } : { add: [...delta.add], remove: [...delta.remove] };
     await deps.groups.change(id, { displayName: delta.displayName, externalId: delta.externalId, ...membership });
     // Entra recommends 204 for group PATCH (idp-behaviour.md A2.1); a resource only when asked for.
-    if (queryOf(request).attributes === undefined) return reply.code(204).send();
+    if (param(queryOf(request), 'attributes') === undefined) return reply.code(204).send();
     return reply200(reply, request, await deps.groups.get(id, ctx(request)), 'Group');
   });
 
