@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
-import { buildApp } from '../src/app.js';
+import { buildApp, type AppDeps } from '../src/app.js';
 import { createJamfClient } from '../src/jamf/index.js';
 import type { StateStore } from '../src/provisioning/ports.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.js';
@@ -30,17 +30,22 @@ export interface TestServer {
 
 const isTokenRoute = (key: string) => /\/(oauth|auth)\//.test(key) || key.endsWith('/jamf-pro-version');
 
+/** App settings a test may change; the rest is wired here. */
+export type TestAppOptions = Partial<Pick<AppDeps, 'maxPageSize' | 'readConcurrency' | 'now' | 'authFailureLimit' | 'publicBaseUrl'>>;
+
 /** Server + simulator + temporary SQLite store; every test closes what it opens. */
-export async function startTestServer(simOptions: SimulatorOptions = {}): Promise<TestServer> {
+export async function startTestServer(simOptions: SimulatorOptions = {}, appOptions: TestAppOptions = {}): Promise<TestServer> {
   const sim = createSimulator(simOptions);
   const baseUrl = await sim.listen();
-  const dir = mkdtempSync(join(tmpdir(), 'jamf-scim-test-'));
+  // The store syncs every write to disk (synchronous=FULL); a test needs no power-cut safety, and
+  // on a RAM-backed directory those syncs cost nothing, which keeps the suite fast.
+  const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'jamf-scim-test-'));
   const statePath = join(dir, 'state.db');
   const logger = pino({ level: 'silent' });
 
   let store = openSqliteStore(statePath);
   let jamf = createJamfClient({ baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret, logger, retryBaseMs: 1 });
-  let app = await buildApp({ jamf, store, logger, bearerTokens: [TOKEN] });
+  let app = await buildApp({ jamf, store, logger, bearerTokens: [TOKEN], ...appOptions });
 
   const server: TestServer = {
     get app() {
@@ -67,7 +72,7 @@ export async function startTestServer(simOptions: SimulatorOptions = {}): Promis
       store.close();
       store = openSqliteStore(statePath);
       jamf = createJamfClient({ baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret, logger, retryBaseMs: 1 });
-      app = await buildApp({ jamf, store, logger, bearerTokens: [TOKEN] });
+      app = await buildApp({ jamf, store, logger, bearerTokens: [TOKEN], ...appOptions });
     },
     close: async () => {
       await app.close();

@@ -33,25 +33,46 @@ export function composeFullName(user: ScimObject): string {
   return str(user.displayName)?.trim() ?? '';
 }
 
+/**
+ * Characters XML 1.0 (§2.2 `Char`) cannot carry: Jamf cannot hold them, so they are left out of
+ * what is written there (the store keeps the value as sent). userName is not cleaned: silently
+ * changing a login name would create a different user, so the Jamf client refuses it instead.
+ */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+export function jamfSafe(value: string): string {
+  return value.replace(NOT_XML_CHAR, '');
+}
+
+/**
+ * Whether Jamf holding `held` means it holds `sent`: besides the characters it cannot carry,
+ * Jamf's XML loses surrounding whitespace and turns CR LF into LF (XML 1.0 §2.11) on the way
+ * back, so such a value is kept in the store and returned as sent rather than "changed in Jamf".
+ */
+export function sameInJamf(sent: string | undefined, held: string): boolean {
+  const norm = (v: string) => jamfSafe(v).replace(/\r\n?/g, '\n').trim();
+  return norm(sent ?? '') === norm(held);
+}
+
 /** The Jamf fields a SCIM user maps to (design.md §3); every field is written so PUT clears what the IdP dropped. */
 export function toJamfWrite(user: ScimObject): Required<JamfUserWrite> {
   return {
     name: str(user.userName) ?? '',
-    fullName: composeFullName(user),
-    email: primaryValue(user.emails) ?? '',
-    phoneNumber: primaryValue(user.phoneNumbers) ?? '',
-    position: str(user.title) ?? '',
+    fullName: jamfSafe(composeFullName(user)),
+    email: jamfSafe(primaryValue(user.emails) ?? ''),
+    phoneNumber: jamfSafe(primaryValue(user.phoneNumbers) ?? ''),
+    position: jamfSafe(str(user.title) ?? ''),
   };
 }
 
-/** Only the fields that differ from what Jamf holds, so an unchanged PATCH costs no write. */
+/** Only the fields Jamf does not already hold, so an unchanged PATCH costs no write. */
 export function jamfWriteDiff(next: Required<JamfUserWrite>, current: JamfUser): JamfUserWrite {
   const diff: JamfUserWrite = {};
-  if (next.name !== current.name) diff.name = next.name;
-  if (next.fullName !== current.fullName) diff.fullName = next.fullName;
-  if (next.email !== current.email) diff.email = next.email;
-  if (next.phoneNumber !== current.phoneNumber) diff.phoneNumber = next.phoneNumber;
-  if (next.position !== current.position) diff.position = next.position;
+  if (!sameInJamf(next.name, current.name)) diff.name = next.name;
+  if (!sameInJamf(next.fullName, current.fullName)) diff.fullName = next.fullName;
+  if (!sameInJamf(next.email, current.email)) diff.email = next.email;
+  if (!sameInJamf(next.phoneNumber, current.phoneNumber)) diff.phoneNumber = next.phoneNumber;
+  if (!sameInJamf(next.position, current.position)) diff.position = next.position;
   return diff;
 }
 
@@ -64,17 +85,17 @@ export function deriveNameParts(fullName: string): { givenName?: string; familyN
   return { givenName: trimmed.slice(0, at), familyName: trimmed.slice(at + 1) };
 }
 
-const sameText = (a: string | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
+const sameText = (a: string | undefined, b: string) => sameInJamf(a?.toLowerCase(), b.toLowerCase());
 
 /** Attributes kept from the store for a user in Jamf: the IdP's own values while Jamf still agrees. */
 function mergeJamfFields(stored: ScimObject, jamf: JamfUser, writtenFullName: string | null): ScimObject {
   const out: ScimObject = { ...stored };
-  out.userName = jamf.name;
+  if (!sameInJamf(str(stored.userName), jamf.name)) out.userName = jamf.name;
 
   const storedName = isObject(stored.name) ? stored.name : undefined;
-  const nameUnchanged = storedName !== undefined && writtenFullName !== null && writtenFullName === jamf.fullName;
+  const nameUnchanged = storedName !== undefined && writtenFullName !== null && sameInJamf(writtenFullName, jamf.fullName);
   if (nameUnchanged) {
-    out.name = { ...storedName, formatted: jamf.fullName };
+    out.name = { ...storedName, formatted: str(storedName.formatted) ?? writtenFullName };
   } else if (jamf.fullName !== '') {
     // An admin changed full_name in Jamf (or the IdP never wrote it): Jamf wins.
     out.name = { formatted: jamf.fullName, ...deriveNameParts(jamf.fullName) };
@@ -87,11 +108,11 @@ function mergeJamfFields(stored: ScimObject, jamf: JamfUser, writtenFullName: st
     if (jamf.email === '') delete out.emails;
     else out.emails = [{ value: jamf.email, type: 'work', primary: true }];
   }
-  if (primaryValue(stored.phoneNumbers) !== jamf.phoneNumber && !(primaryValue(stored.phoneNumbers) === undefined && jamf.phoneNumber === '')) {
+  if (!sameInJamf(primaryValue(stored.phoneNumbers), jamf.phoneNumber)) {
     if (jamf.phoneNumber === '') delete out.phoneNumbers;
     else out.phoneNumbers = [{ value: jamf.phoneNumber, type: 'work', primary: true }];
   }
-  if ((str(stored.title) ?? '') !== jamf.position) {
+  if (!sameInJamf(str(stored.title), jamf.position)) {
     if (jamf.position === '') delete out.title;
     else out.title = jamf.position;
   }
@@ -156,4 +177,26 @@ export function userFromTombstone(record: UserRecord, ctx: ResourceContext, grou
 export function storedAttributes(user: ScimObject): ScimObject {
   const { id: _id, meta: _meta, groups: _groups, active: _active, password: _password, externalId: _externalId, ...rest } = user;
   return rest;
+}
+
+/**
+ * What the store keeps after `next` was made from `current`, the resource as returned. The
+ * `formatted` name the server composed or derived for that response is not the IdP's: unless
+ * the change touched it, it is dropped, so that it never outranks the parts the IdP writes
+ * later. Without this a PATCH of name.givenName would compose Jamf's full_name from the stale
+ * derived `formatted`. Derived parts and displayName are kept: they compose the same full_name,
+ * and a value equal to a derived one may be the IdP's own (a PUT's givenName beside a new
+ * familyName, or a PUT repeated after Jamf already applied it).
+ */
+export function idpAttributes(next: ScimObject, current: ScimObject, stored: ScimObject): ScimObject {
+  const out = storedAttributes(next);
+  const storedName = isObject(stored.name) ? stored.name : {};
+  const currentName = isObject(current.name) ? current.name : {};
+  if (isObject(out.name)) {
+    const name: ScimObject = { ...out.name };
+    if (storedName.formatted === undefined && name.formatted !== undefined && name.formatted === currentName.formatted) delete name.formatted;
+    if (Object.keys(name).length > 0) out.name = name;
+    else delete out.name;
+  }
+  return out;
 }

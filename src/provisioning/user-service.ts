@@ -1,12 +1,14 @@
 import type { Logger } from 'pino';
 import { isJamfError } from '../jamf/errors.js';
 import type { JamfUser } from '../jamf/types.js';
+import { ScimError } from '../scim/errors.js';
 import { conflict, fromJamfError, invalidValue, notFound } from './errors.js';
 import { createKeyedLock, mapLimit } from './keyed-lock.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
 import {
   type ResourceContext,
   type ScimObject,
+  idpAttributes,
   jamfWriteDiff,
   primaryValue,
   storedAttributes,
@@ -91,22 +93,28 @@ export function createUserService(deps: UserServiceDeps) {
     return done;
   }
 
-  async function finishReactivation(record: UserRecord): Promise<{ record: UserRecord; jamfUser: JamfUser }> {
+  /**
+   * `resumed`: an earlier attempt may have created the Jamf user before the server stopped. Then
+   * a duplicate name is that user, adopted instead of created twice. On a first attempt it is
+   * somebody else's: the user stays inactive and the IdP gets 409.
+   */
+  async function finishReactivation(record: UserRecord, resumed: boolean): Promise<{ record: UserRecord; jamfUser: JamfUser }> {
     const write = toJamfWrite({ ...record.attributes, userName: record.userName });
     let jamfId = record.jamfId;
     if (jamfId === null) {
       try {
         jamfId = await jamf.createUser(write);
       } catch (err) {
-        if (isJamfError(err, 'conflict') && /duplicate/i.test(err.message)) {
-          // A crash after Jamf created the user but before the store recorded it: adopt that user
-          // instead of creating a second one.
-          const existing = await jamf.getUserByName(record.userName);
-          if (!existing) throw fromJamfError(err);
-          jamfId = existing.id;
-        } else {
-          throw fromJamfError(err);
+        const duplicate = isJamfError(err, 'conflict') && /duplicate/i.test(err.message);
+        if (!duplicate) throw fromJamfError(err);
+        // A lookup that fails decides nothing: the row stays 'reactivating' for the next request.
+        const existing = resumed ? await jamf.getUserByName(record.userName).catch((e: unknown) => Promise.reject(fromJamfError(e))) : null;
+        const claimed = existing ? store.getUserByJamfId(existing.id) : null;
+        if (!existing || (claimed && claimed.scimId !== record.scimId)) {
+          store.putUser({ ...record, status: 'inactive' });
+          throw conflict(`userName "${record.userName}" is already taken in Jamf Pro; the user stays inactive`);
         }
+        jamfId = existing.id;
       }
       store.putUser({ ...record, jamfId });
     }
@@ -147,7 +155,7 @@ export function createUserService(deps: UserServiceDeps) {
 
   async function settle(record: UserRecord): Promise<UserRecord> {
     if (record.status === 'deactivating') return finishDeactivation(record);
-    if (record.status === 'reactivating') return (await finishReactivation(record)).record;
+    if (record.status === 'reactivating') return (await finishReactivation(record, true)).record;
     return record;
   }
 
@@ -315,8 +323,27 @@ export function createUserService(deps: UserServiceDeps) {
     }
   }
 
+  /**
+   * A row a failure left mid-lifecycle is in Jamf and among the tombstones at once. A listing
+   * finishes such rows first (design.md §4), so that every user is counted and paged once; if
+   * Jamf still fails, the listing goes on and the next request tries again.
+   */
+  async function settlePending(): Promise<void> {
+    for (const row of allTombstones()) {
+      if (row.status === 'inactive') continue;
+      await withLock(row.scimId, async () => {
+        const fresh = store.getUser(row.scimId);
+        if (fresh?.status !== 'deactivating' && fresh?.status !== 'reactivating') return;
+        await settle(fresh).catch((err: unknown) => {
+          logger.warn({ scimId: row.scimId, err: (err as Error).message }, 'could not finish an interrupted lifecycle step yet');
+        });
+      });
+    }
+  }
+
   async function list(query: UserListQuery, ctx: ResourceContext): Promise<UserList> {
     const offset = query.startIndex - 1;
+    if (!query.lookup) await settlePending();
     if (query.lookup || query.predicate) {
       let candidates: ScimObject[];
       if (query.lookup) {
@@ -387,14 +414,15 @@ export function createUserService(deps: UserServiceDeps) {
       if (userName.toLowerCase() !== jamfUser.name.toLowerCase()) assertUserNameFree(userName, scimId);
       const stamp = now();
       const externalId = next.externalId === undefined || next.externalId === null ? null : String(next.externalId);
-      const write = toJamfWrite(next);
+      const attributes = idpAttributes(next, current, record?.attributes ?? {});
+      const write = toJamfWrite(attributes);
       const nextRecord: UserRecord = {
         scimId,
         jamfId: jamfUser.id,
         userName,
         externalId,
         status: 'active',
-        attributes: storedAttributes(next),
+        attributes,
         writtenFullName: write.fullName,
         groupIds: [],
         created: record?.created ?? stamp,
@@ -445,7 +473,16 @@ export function createUserService(deps: UserServiceDeps) {
     }
     const pending: UserRecord = { ...updated, status: 'reactivating', jamfId: null };
     store.putUser(pending);
-    const { record: done, jamfUser } = await finishReactivation(pending);
+    let finished: Awaited<ReturnType<typeof finishReactivation>>;
+    try {
+      finished = await finishReactivation(pending, false);
+    } catch (err) {
+      // A refused reactivation (userName taken in Jamf) applies nothing, also not the request's
+      // other changes; an unavailable Jamf leaves `pending` for the next request to complete.
+      if (err instanceof ScimError && err.status === 409) store.putUser(record);
+      throw err;
+    }
+    const { record: done, jamfUser } = finished;
     if (record.groupIds.length > 0) {
       const names = await groupNames();
       jamfUser.groups = record.groupIds
