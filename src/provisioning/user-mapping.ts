@@ -194,7 +194,14 @@ export function idpAttributes(next: ScimObject, current: ScimObject, stored: Sci
   const currentName = isObject(current.name) ? current.name : {};
   if (isObject(out.name)) {
     const name: ScimObject = { ...out.name };
-    if (storedName.formatted === undefined && name.formatted !== undefined && name.formatted === currentName.formatted) delete name.formatted;
+    const parts = ['formatted', 'givenName', 'familyName'] as const;
+    if (parts.every((k) => name[k] === currentName[k])) {
+      // The request left the name alone: parts the IdP never wrote were derived from Jamf's
+      // full_name and must not outrank a new displayName (design.md §3 composition order).
+      for (const k of parts) if (storedName[k] === undefined) delete name[k];
+    } else if (storedName.formatted === undefined && name.formatted !== undefined && name.formatted === currentName.formatted) {
+      delete name.formatted;
+    }
     if (Object.keys(name).length > 0) out.name = name;
     else delete out.name;
   }

@@ -414,7 +414,9 @@ export function createUserService(deps: UserServiceDeps) {
       if (userName.toLowerCase() !== jamfUser.name.toLowerCase()) assertUserNameFree(userName, scimId);
       const stamp = now();
       const externalId = next.externalId === undefined || next.externalId === null ? null : String(next.externalId);
-      const attributes = idpAttributes(next, current, record?.attributes ?? {});
+      // A tombstone keeps everything the user showed, derived name parts included: its Jamf
+      // record, where they came from, is about to be deleted.
+      const attributes = next.active === false ? storedAttributes(next) : idpAttributes(next, current, record?.attributes ?? {});
       const write = toJamfWrite(attributes);
       const nextRecord: UserRecord = {
         scimId,

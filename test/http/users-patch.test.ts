@@ -204,3 +204,21 @@ describe('unknown users', () => {
     expectScimError(await patch([valid], 'nobody'), 404);
   });
 });
+
+describe('displayName-only users', () => {
+  it('writes a new displayName to full_name when the IdP never sent name parts', async () => {
+    const created = await t.scim('POST', '/scim/v2/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'bob@example.com',
+      displayName: 'Bob Smith',
+    });
+    expect(created.statusCode).toBe(201);
+    const bobId = created.json().id as string;
+    expect(t.sim.state.users.get(Number(bobId))?.full_name).toBe('Bob Smith');
+
+    const res = await patch([{ op: 'replace', path: 'displayName', value: 'Robert Smith' }], bobId);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ displayName: 'Robert Smith', name: { formatted: 'Robert Smith' } });
+    expect(t.sim.state.users.get(Number(bobId))?.full_name).toBe('Robert Smith');
+  });
+});
