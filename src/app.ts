@@ -25,6 +25,8 @@ export interface AppDeps {
   now?: () => Date;
   metrics?: Metrics;
   metricsToken?: string;
+  /** Fastify trustProxy: behind a proxy, client addresses (for the auth throttle) come from X-Forwarded-For. */
+  trustProxy?: boolean | number | string[];
   /** Failed authentications per client address per minute before 429. */
   authFailureLimit?: number;
   /** Jamf client queue, for backpressure: beyond `limit` queued calls new SCIM requests get 429. */
@@ -37,11 +39,17 @@ export interface AppDeps {
 
 export const SCIM_PREFIX = '/scim/v2';
 
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
+}
+
 /** Builds the server; never listens (design.md §7.1). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.https ? { https: deps.https } : {}),
     loggerInstance: deps.logger,
+    // A hop count trusts that many proxies in front of the server (Fastify's trustProxy number form).
+    trustProxy: typeof deps.trustProxy === 'number' ? trustHops(deps.trustProxy) : (deps.trustProxy ?? false),
     bodyLimit: 1024 * 1024,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
     logController: new OneLinePerRequest({ requestIdLogLabel: 'reqId' }),

@@ -61,6 +61,16 @@ export const configSchema = z
     TLS_KEY_FILE: optionalString,
     METRICS_TOKEN: optionalString,
     AUTH_FAILURE_LIMIT: int(20, 1, 10_000),
+    // Fastify's trustProxy: "true", a hop count, or comma-separated addresses/CIDRs of proxies.
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .default('false')
+      .transform((v): boolean | number | string[] => {
+        if (/^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+        if (/^\d+$/.test(v)) return Number(v);
+        return v.split(',').map((a) => a.trim()).filter((a) => a !== '');
+      }),
     SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 120_000),
   });
 

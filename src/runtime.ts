@@ -48,6 +48,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     metrics,
     metricsToken: config.METRICS_TOKEN,
     authFailureLimit: config.AUTH_FAILURE_LIMIT,
+    trustProxy: config.TRUST_PROXY,
     jamfQueue: { stats: () => jamf.stats(), limit: config.JAMF_QUEUE_LIMIT },
     readiness: async () => {
       try {

@@ -63,3 +63,12 @@ describe('config', () => {
     expect(problems({ ...base, TLS_CERT_FILE: '/tmp/cert.pem' })[0]).toMatch(/^TLS_KEY_FILE/);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it('reads booleans, hop counts and address lists', () => {
+    expect(loadConfig(base).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'TRUE' }).TRUST_PROXY).toBe(true);
+    expect(loadConfig({ ...base, TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '127.0.0.1']);
+  });
+});

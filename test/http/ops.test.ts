@@ -171,6 +171,17 @@ describe('operations endpoints, logging and throttling', () => {
     expect(other.statusCode).toBe(200);
   });
 
+  it('counts each client behind a trusted proxy on its own forwarded address', async () => {
+    const { app } = await setup({ authFailureLimit: 2, trustProxy: true });
+    const from = (client: string, token: string) =>
+      app.inject({ url: '/scim/v2/Users?count=1', headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': client } });
+    expect((await from('203.0.113.7', 'guess-1')).statusCode).toBe(401);
+    expect((await from('203.0.113.7', 'guess-2')).statusCode).toBe(401);
+    expect((await from('203.0.113.7', TOKEN)).statusCode).toBe(429);
+    // The IdP, arriving through the same proxy from another address, keeps working.
+    expect((await from('198.51.100.1', TOKEN)).statusCode).toBe(200);
+  });
+
   it('answers 429 with Retry-After instead of queueing behind a long Jamf queue', async () => {
     const { app, sim } = await setup({ jamfQueue: { stats: () => ({ inFlight: 5, queued: 120 }), limit: 100 } });
     sim.resetCounters();
