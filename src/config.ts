@@ -42,7 +42,7 @@ export const configSchema = z
     JAMF_PASSWORD: optionalString,
     JAMF_TOKEN_PATH: z.string().regex(/^\/\S*$/, 'must be a path starting with /').default('/api/v1/oauth/token'),
     JAMF_MAX_CONCURRENCY: int(5, 1, 50),
-    JAMF_TIMEOUT_MS: int(30_000, 1_000, 300_000),
+    JAMF_TIMEOUT_MS: int(15_000, 1_000, 300_000),
     JAMF_RETRIES: int(3, 0, 10),
     JAMF_QUEUE_LIMIT: int(500, 1, 100_000),
     SCIM_BEARER_TOKENS: bearerTokens,

@@ -26,12 +26,14 @@ export interface JamfClientOptions {
   tokenPath?: string;
   /** Calls in flight to Jamf, token requests included. Default 5 (§5). */
   maxConcurrency?: number;
-  /** Per attempt, headers and body together. Default 30000. */
+  /** Per attempt, headers and body together. Default 15000. */
   timeoutMs?: number;
   /** Repeats after a retryable failure. Default 3. */
   retries?: number;
   /** Backoff base for full jitter: random() × base × 2^retry, capped at 10 s. Default 200. */
   retryBaseMs?: number;
+  /** No retry starts later than this after a call's first attempt. Default 15000. */
+  retryWindowMs?: number;
   /** Refresh the token this long before it expires; default min(30 s, 10 % of its lifetime). */
   refreshSkewSeconds?: number;
   logger: Logger;
@@ -77,7 +79,7 @@ export function createJamfClient(options: JamfClientOptions): JamfClient {
   const base = normaliseBaseUrl(options.baseUrl);
   const credentials = credentialsFrom(options);
   const maxConcurrency = positiveInt(options.maxConcurrency, 5, 'maxConcurrency');
-  const timeoutMs = positiveInt(options.timeoutMs, 30_000, 'timeoutMs');
+  const timeoutMs = positiveInt(options.timeoutMs, 15_000, 'timeoutMs');
   const retries = positiveInt(options.retries, 3, 'retries', 0);
   const retryBaseMs = positiveInt(options.retryBaseMs, 200, 'retryBaseMs', 0);
   const now = options.now ?? Date.now;
@@ -100,6 +102,7 @@ export function createJamfClient(options: JamfClientOptions): JamfClient {
     timeoutMs,
     retries,
     retryBaseMs,
+    ...(options.retryWindowMs === undefined ? {} : { retryWindowMs: options.retryWindowMs }),
     logger,
     now,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),

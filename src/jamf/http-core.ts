@@ -55,6 +55,11 @@ export interface HttpCoreOptions {
   timeoutMs: number;
   retries: number;
   retryBaseMs: number;
+  /**
+   * No new attempt starts this long after the first one, so a call's retries cannot outlast the
+   * IdP's own 60 s timeout (idp-behaviour.md A1.3); the SCIM answer is then 503 + Retry-After.
+   */
+  retryWindowMs?: number;
   logger: Logger;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
@@ -191,6 +196,8 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
 
     async send(spec: CallSpec, tokens?: TokenSource): Promise<CallResult> {
       const idempotent = spec.idempotent ?? spec.method !== 'POST';
+      const startedAt = opts.now();
+      const window = opts.retryWindowMs ?? 15_000;
       let attempt = 0;
       let retriesUsed = 0;
       let reauthorized = false;
@@ -202,13 +209,16 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
         const authorization = spec.authorization ?? (token === undefined ? undefined : `Bearer ${token}`);
         const result = await attemptOnce(spec, authorization);
         const canRetry = retriesUsed < opts.retries && !closed;
+        // The next attempt would start after `delay`: only within the window.
+        const inWindow = (delay: number) => opts.now() + delay - startedAt < window;
 
         if (!result.ok) {
           // A network error or timeout may have reached Jamf: repeat only what is safe to repeat.
-          if (idempotent && canRetry) {
+          const delay = backoffMs(retriesUsed);
+          if (idempotent && canRetry && inWindow(delay)) {
             log('warn', spec, attempt, 'error', result.ms, { error: result.code, retry: true });
             afterUnclear = true;
-            await opts.sleep(backoffMs(retriesUsed));
+            await opts.sleep(delay);
             retriesUsed += 1;
             continue;
           }
@@ -233,10 +243,11 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
         // 429 and 503 mean "not applied"; 502 and 504 may hide an applied write (see JamfError.unclear).
         const unclearStatus = status === 502 || status === 504;
         const retryable = status === 429 || status === 503 || (unclearStatus && idempotent);
-        if (retryable && canRetry) {
+        const delay = retryable ? (retryAfterMs(result.retryAfter, opts.now()) ?? backoffMs(retriesUsed)) : 0;
+        if (retryable && canRetry && inWindow(delay)) {
           log('warn', spec, attempt, status, result.ms, { retry: true });
           if (unclearStatus) afterUnclear = true;
-          await opts.sleep(retryAfterMs(result.retryAfter, opts.now()) ?? backoffMs(retriesUsed));
+          await opts.sleep(delay);
           retriesUsed += 1;
           continue;
         }

@@ -73,6 +73,38 @@ describe('http core (against undici MockAgent)', () => {
     expect(events.map((e) => e.status)).toEqual([503, 503, 200]);
   });
 
+  it('starts no retry once the retry window has passed, so the IdP gets a 503 before its own timeout', async () => {
+    let clock = 0;
+    core = createHttpCore({
+      base: normaliseBaseUrl(ORIGIN),
+      dispatcher: pool,
+      limiter: createLimiter(5),
+      timeoutMs: 2_000,
+      retries: 10,
+      retryBaseMs: 100,
+      retryWindowMs: 15_000,
+      logger: log.logger,
+      now: () => clock,
+      // Each attempt takes 6 s before Jamf answers 503.
+      sleep: async (ms) => {
+        clock += ms;
+      },
+      random: () => 1,
+      onCall: (e) => events.push(e),
+    });
+    pool
+      .intercept({ path: '/JSSResource/users/id/1', method: 'GET' })
+      .reply(() => {
+        clock += 6_000;
+        return { statusCode: 503, data: 'busy' };
+      })
+      .times(10);
+    const err = await failure(core.send(get()));
+    expect(err.status).toBe(503);
+    // Attempts start at 0, 6.1 and 12.3 s; the next would start after 15 s, although retries remain.
+    expect(events.map((e) => e.status)).toEqual([503, 503, 503]);
+  });
+
   it('honours Retry-After on 429', async () => {
     pool.intercept({ path: '/JSSResource/users/id/1', method: 'GET' }).reply(429, '', { headers: { 'retry-after': '2' } });
     pool.intercept({ path: '/JSSResource/users/id/1', method: 'GET' }).reply(200, 'ok');
