@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerJsonParsers } from './http/content-types.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { registerErrorHandling, renderFrameworkError } from './http/error-handler.js';
 import { registerOpsRoutes } from './http/ops-routes.js';
 import { OneLinePerRequest } from './http/request-log.js';
 import { registerScimRoutes } from './http/scim-routes.js';
@@ -55,6 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new OneLinePerRequest({ requestIdLogLabel: 'reqId' }),
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    frameworkErrors: renderFrameworkError,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
@@ -64,6 +65,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerJsonParsers(app);
   registerErrorHandling(app);
+
+  // Graceful shutdown: a response finished after close() began tells the client to drop its
+  // keep-alive connection, so the server is not held open until the keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
 
   const readConcurrency = deps.readConcurrency ?? 5;
   const onEvent = deps.metrics?.lifecycle;

@@ -16,6 +16,9 @@ function fromFastifyError(err: FastifyError): ScimError | null {
     case 'FST_ERR_BAD_URL':
     case 'FST_ERR_ASYNC_CONSTRAINT':
       return new ScimError(400, 'Malformed request URL', 'invalidSyntax');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // No SCIM id is that long (ids are Jamf ids or UUIDs): nothing there, as for any unknown id.
+      return new ScimError(404, 'Resource not found');
   }
   if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return new ScimError(400, 'Request body is not valid JSON', 'invalidSyntax');
@@ -32,6 +35,15 @@ function fromFastifyError(err: FastifyError): ScimError | null {
 export function renderError(reply: FastifyReply, error: ScimError): FastifyReply {
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   return sendScim(reply, error.status, error.toBody());
+}
+
+/**
+ * Fastify's `frameworkErrors` option: failures of the router itself (a malformed %-escape, an
+ * over-long path parameter) never reach the error handler, and Fastify's own answer is plain
+ * JSON that echoes the URL. They get a SCIM error body like everything else.
+ */
+export function renderFrameworkError(err: FastifyError, _request: unknown, reply: FastifyReply): FastifyReply {
+  return renderError(reply, fromFastifyError(err) ?? new ScimError(400, 'Malformed request URL', 'invalidSyntax'));
 }
 
 /** The one place every SCIM error body is rendered (design.md §7.4). */

@@ -3,6 +3,8 @@ export { createState } from './store.js';
 export { DEFAULT_PRIVILEGES } from './privileges.js';
 export type {
   Fault,
+  SimCall,
+  SimCallListener,
   FaultConfig,
   SimCriterion,
   SimExtensionAttribute,

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CallHooks } from './call-hooks.js';
 import { bearerToken } from './request-input.js';
 import type { SimContext } from './context.js';
 import { invalidToken, SimError } from './errors.js';
 import { DEFAULT_SLOW_MS, type FaultPicker } from './faults.js';
+import type { Fault } from './types.js';
 import type { Limiter } from './limiter.js';
 import { routeMeta } from './route-meta.js';
 import type { Sleeper } from './sleeper.js';
@@ -16,17 +18,26 @@ export interface PipelineDeps {
   sleeper: Sleeper;
   faults: FaultPicker;
   random: () => number;
+  hooks: CallHooks;
 }
 
 /**
  * What every Jamf route goes through before its handler, in order: count the call, wait for a
  * serving slot (FIFO), latency + jitter, fault injection, version gate, bearer token. Admin routes
- * carry no route meta and skip all of it.
+ * carry no route meta and skip all of it. Call listeners hear each call on arrival and once settled.
  */
 export function installPipeline(app: FastifyInstance, deps: PipelineDeps): void {
-  const { ctx, traffic, limiter, sleeper, faults, random } = deps;
+  const { ctx, traffic, limiter, sleeper, faults, random, hooks } = deps;
   /** Requests whose operation is applied but whose response is never delivered. */
   const resetAfter = new WeakSet<FastifyRequest>();
+  /** Requests the call listeners heard arrive, so they also hear them settle. */
+  const heard = new WeakSet<FastifyRequest>();
+  const settled = async (request: FastifyRequest, status: number | undefined): Promise<void> => {
+    if (!heard.has(request)) return;
+    heard.delete(request);
+    const route = request.routeOptions.url ?? request.url;
+    await hooks.emit({ phase: 'settled', method: request.method, route, ...(status === undefined ? {} : { status }) });
+  };
 
   app.addHook('onRequest', async (request, reply) => {
     const meta = routeMeta(request);
@@ -40,16 +51,24 @@ export function installPipeline(app: FastifyInstance, deps: PipelineDeps): void 
     reply.raw.once('close', () => {
       leave();
       ticket.release();
+      // Gone before an answer (e.g. the client timed out): listeners still hear it settle, once.
+      void settled(request, undefined);
     });
+    let chosen: Fault | undefined;
+    if (hooks.size > 0) {
+      heard.add(request);
+      chosen = await hooks.emit({ phase: 'received', method: request.method, route });
+    }
     await ticket.ready;
 
     const { latencyMs, jitterMs } = ctx.knobs;
     await sleeper.sleep(latencyMs + (jitterMs > 0 ? Math.floor(random() * (jitterMs + 1)) : 0));
 
-    const fault = faults.pick(request.method, route, meta.api === 'token');
+    const fault = chosen ?? faults.pick(request.method, route, meta.api === 'token');
     if (fault === 'slow') {
       await sleeper.sleep(ctx.knobs.faults.slowMs ?? DEFAULT_SLOW_MS);
     } else if (fault === 'reset-before') {
+      await settled(request, undefined);
       reply.hijack();
       reply.raw.destroy();
       return reply;
@@ -73,6 +92,7 @@ export function installPipeline(app: FastifyInstance, deps: PipelineDeps): void 
 
   // The "lost response": the handler has applied the write, the client only sees the socket die.
   app.addHook('onSend', async (request, reply, payload) => {
+    await settled(request, reply.statusCode);
     if (resetAfter.has(request)) reply.raw.destroy();
     return payload;
   });

@@ -1,3 +1,4 @@
+import { createCallHooks } from './call-hooks.js';
 import { createFaultPicker } from './faults.js';
 import { applyKnobPatch, initialKnobs } from './knobs.js';
 import { createLimiter } from './limiter.js';
@@ -33,7 +34,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   const limiter = createLimiter(() => knobs.maxConcurrent);
   const sleeper = createSleeper();
   const faults = createFaultPicker(knobs.faults, random);
-  const app = buildApp({ ctx, traffic, limiter, sleeper, faults, random }, opts.logger ?? false);
+  const hooks = createCallHooks();
+  const app = buildApp({ ctx, traffic, limiter, sleeper, faults, random, hooks }, opts.logger ?? false);
   let closing: Promise<void> | undefined;
 
   const sim: Simulator = {
@@ -70,6 +72,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     },
 
     expireTokens: () => ctx.tokens.revokeAll(),
+    onCall: (listener) => hooks.add(listener),
     seed: (users, groups) => seedState(state, users, groups),
 
     addUser(u) {

@@ -74,6 +74,26 @@ export interface TargetedFault {
   fault: Fault;
 }
 
+/**
+ * One Jamf call as the simulator serves it (admin routes excluded). 'received': counted, not yet
+ * served (no latency, fault or handler yet). 'settled' (once per call): its outcome is decided (applied by the
+ * handler, or refused) and the response is about to be written; `status` is absent when the
+ * connection ended without an answer ('reset-before', or the client gave up first).
+ */
+export interface SimCall {
+  phase: 'received' | 'settled';
+  method: string;
+  /** Route template, e.g. `/JSSResource/users/id/:id`. */
+  route: string;
+  status?: number;
+}
+
+/**
+ * Awaited before the call goes on. A fault returned on 'received' replaces the configured faults
+ * for this call (no random draw, no targeted fault consumed); on 'settled' the result is ignored.
+ */
+export type SimCallListener = (call: SimCall) => void | Fault | undefined | Promise<void | Fault | undefined>;
+
 export interface FaultConfig {
   /** Share of Jamf API calls (not token/admin routes) answered with a status from `errorStatuses`. */
   errorRate?: number;
@@ -146,6 +166,8 @@ export interface Simulator {
   setKnobs(k: KnobPatch): void;
   /** Every issued token becomes invalid now. */
   expireTokens(): void;
+  /** Calls `listener` for every Jamf call (see SimCall); returns the function that removes it. */
+  onCall(listener: SimCallListener): () => void;
   seed(users: number, groups: number): void;
   addUser(u: { name: string; fullName?: string; email?: string; phoneNumber?: string; position?: string }): number;
   addGroup(g: { name: string; isSmart?: boolean; memberIds?: number[] }): number;

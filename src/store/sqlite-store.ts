@@ -63,6 +63,9 @@ export function openSqliteStore(stateUrl: string): StateStore {
   const q = {
     getUser: db.prepare<[string], UserRow>('SELECT * FROM users WHERE scim_id = ?'),
     getUserByJamfId: db.prepare<[number], UserRow>('SELECT * FROM users WHERE jamf_id = ?'),
+    // Any number of ids as one JSON array: one statement prepared once, where preparing an
+    // `IN (?, ?, …)` per call cost 8% of a filter request (bench/scim-overhead).
+    usersByJamfIds: db.prepare<[string], UserRow>('SELECT * FROM users WHERE jamf_id IN (SELECT value FROM json_each(?))'),
     byUserName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE user_name = ? COLLATE NOCASE'),
     byExternalId: db.prepare<[string], UserRow>('SELECT * FROM users WHERE external_id = ?'),
     tombstones: db.prepare<[number, number], UserRow>(
@@ -83,6 +86,7 @@ export function openSqliteStore(stateUrl: string): StateStore {
     clearJamfId: db.prepare<[number, string]>('UPDATE users SET jamf_id = NULL WHERE jamf_id = ? AND scim_id <> ?'),
     deleteUser: db.prepare<[string]>('DELETE FROM users WHERE scim_id = ?'),
     getGroup: db.prepare<[string], GroupRow>('SELECT * FROM groups WHERE scim_id = ?'),
+    groupsByIds: db.prepare<[string], GroupRow>('SELECT * FROM groups WHERE scim_id IN (SELECT value FROM json_each(?))'),
     groupsByExternalId: db.prepare<[string], GroupRow>('SELECT * FROM groups WHERE external_id = ?'),
     putGroup: db.prepare(
       `INSERT INTO groups (scim_id, external_id, created, last_modified) VALUES (@scim_id, @external_id, @created, @last_modified)
@@ -103,14 +107,8 @@ export function openSqliteStore(stateUrl: string): StateStore {
     },
     getUsersByJamfIds: (ids) => {
       const out = new Map<number, UserRecord>();
-      // Chunked to stay under SQLite's bound-parameter limit.
-      for (let i = 0; i < ids.length; i += 500) {
-        const chunk = ids.slice(i, i + 500);
-        const rows = db
-          .prepare<number[], UserRow>(`SELECT * FROM users WHERE jamf_id IN (${chunk.map(() => '?').join(',')})`)
-          .all(...chunk);
-        for (const r of rows) if (r.jamf_id !== null) out.set(r.jamf_id, toUser(r));
-      }
+      if (ids.length === 0) return out;
+      for (const r of q.usersByJamfIds.all(JSON.stringify(ids))) if (r.jamf_id !== null) out.set(r.jamf_id, toUser(r));
       return out;
     },
     findUsersByUserName: (userName) => q.byUserName.all(userName).map(toUser),
@@ -145,13 +143,8 @@ export function openSqliteStore(stateUrl: string): StateStore {
     },
     getGroups: (ids) => {
       const out = new Map<string, GroupRecord>();
-      for (let i = 0; i < ids.length; i += 500) {
-        const chunk = ids.slice(i, i + 500);
-        const rows = db
-          .prepare<string[], GroupRow>(`SELECT * FROM groups WHERE scim_id IN (${chunk.map(() => '?').join(',')})`)
-          .all(...chunk);
-        for (const r of rows) out.set(r.scim_id, toGroup(r));
-      }
+      if (ids.length === 0) return out;
+      for (const r of q.groupsByIds.all(JSON.stringify(ids))) out.set(r.scim_id, toGroup(r));
       return out;
     },
     findGroupsByExternalId: (externalId) => q.groupsByExternalId.all(externalId).map(toGroup),

@@ -68,7 +68,6 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   let down: Simulator | undefined;
 
   const incidentHook = (c: SimCall): Fault | undefined => {
-    if (process.env.FAULT_TRACE) console.log('   jamf', c.phase, c.method, c.route, c.status ?? '', apiCalls);
     if (c.phase === 'settled' && (c.status === undefined || c.status >= 500 || c.status === 401)) failedCalls++;
     if (c.phase !== 'received' || isTokenRoute(c.route)) return undefined;
     apiCalls++;
@@ -132,7 +131,6 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
         headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' },
         ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
       });
-      if (process.env.FAULT_TRACE) console.log('SCIM', method, url, res.statusCode, res.statusCode >= 300 ? res.body : '');
       return { status: res.statusCode, body: res.body, json: () => res.json() };
     },
     { beforeRetry: bringBack },

@@ -13,8 +13,12 @@ import { sendClassic, sendIdEcho, toXml, wantsXml, XML_CONTENT_TYPE } from '../x
 const BASE = '/JSSResource/users';
 const classic = jamfRoute({ api: 'classic' });
 
-/** The Classic list is ordered by name, case-insensitively, like the sample in §2.4 ([U]). */
-const byName = (a: SimUser, b: SimUser): number => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || a.id - b.id;
+/**
+ * The Classic list is ordered by name, case-insensitively, like the sample in §2.4 ([U]). One
+ * shared collator: `localeCompare` with options builds one per call (~0.7 s for 50,000 users).
+ */
+const collator = new Intl.Collator('en', { sensitivity: 'base' });
+const byName = (a: SimUser, b: SimUser): number => collator.compare(a.name, b.name) || a.id - b.id;
 
 export function classicUserRoutes(app: FastifyInstance, ctx: SimContext): void {
   const { state } = ctx;

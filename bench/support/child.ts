@@ -1,0 +1,79 @@
+/** Driver side of `server-process.ts`: start a child, wait for `ready`, send commands. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { childScript } from './build-child.js';
+import type { ChildReady, ChildResponse, ChildRole, ChildUsage, ScimChildConfig, SimChildConfig } from './ipc.js';
+
+export interface Child {
+  readonly role: ChildRole;
+  readonly url: string;
+  readonly info: Record<string, unknown>;
+  readonly pid: number;
+  call<T = unknown>(cmd: string, args?: unknown): Promise<T>;
+  usage(): Promise<ChildUsage>;
+  close(): Promise<void>;
+}
+
+type ConfigFor<R extends ChildRole> = R extends 'sim' ? SimChildConfig : R extends 'scim' ? ScimChildConfig : Record<string, never>;
+
+export async function startChild<R extends ChildRole>(role: R, config: ConfigFor<R>, opts: { heapMb?: number; execArgv?: string[] } = {}): Promise<Child> {
+  const execArgv = ['--expose-gc'];
+  if (opts.heapMb !== undefined) execArgv.push(`--max-old-space-size=${opts.heapMb}`);
+  // BENCH_CHILD_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles every child.
+  execArgv.push(...(opts.execArgv ?? []), ...(process.env.BENCH_CHILD_ARGS?.split(' ').filter(Boolean) ?? []));
+  const proc: ChildProcess = spawn(process.execPath, [...execArgv, await childScript()], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, BENCH_ROLE: role, BENCH_CONFIG: JSON.stringify(config) },
+  });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let exited = false;
+
+  const ready = await new Promise<ChildReady>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`bench ${role} process exited (${String(code)}) before it was ready`));
+    proc.once('exit', onExit);
+    proc.once('error', reject);
+    proc.once('message', (m: ChildReady) => {
+      proc.off('exit', onExit);
+      resolve(m);
+    });
+  });
+  proc.on('message', (m: ChildResponse) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.ok) p.resolve(m.result);
+    else p.reject(new Error(`${role}: ${m.error ?? 'failed'}`));
+  });
+  const exitedPromise = new Promise<void>((resolve) =>
+    proc.once('exit', () => {
+      exited = true;
+      for (const p of pending.values()) p.reject(new Error(`bench ${role} process exited`));
+      pending.clear();
+      resolve();
+    }),
+  );
+
+  const call = <T>(cmd: string, args?: unknown) =>
+    new Promise<T>((resolve, reject) => {
+      if (exited) return reject(new Error(`bench ${role} process has exited`));
+      const id = nextId++;
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      proc.send({ id, cmd, args });
+    });
+
+  return {
+    role,
+    url: ready.url,
+    info: ready.info,
+    pid: proc.pid ?? -1,
+    call,
+    usage: () => call<ChildUsage>('usage'),
+    async close() {
+      if (exited) return;
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await call('close').catch(() => undefined);
+      await exitedPromise;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/** Messages between a benchmark driver and a child process started by `child.ts`. */
+
+/** The SCIM bearer token the benchmark servers accept. */
+export const BENCH_TOKEN = 'bench-bearer-token-0123456789abcdef';
+
+export type ChildRole = 'sim' | 'scim' | 'baseline';
+
+export interface SimChildConfig {
+  seedUsers?: number;
+  seedGroups?: number;
+  latencyMs?: number;
+  jitterMs?: number;
+  maxConcurrent?: number;
+  version?: string;
+  tokenLifetimeSeconds?: number;
+}
+
+export interface ScimChildConfig {
+  /** `jamf`: createJamfClient against `jamfUrl`; `fake`: the in-memory fake (test/fakes). */
+  backend: 'jamf' | 'fake';
+  jamfUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** JAMF_MAX_CONCURRENCY; also the read concurrency of list pages. Default 5. */
+  maxConcurrency?: number;
+  /** 'file' (default, as deployed: WAL + synchronous=FULL in a temp dir) or 'memory' (diagnostics: no fsync). */
+  store?: 'file' | 'memory';
+  /** pino level; default 'silent' (logs go to /dev/null otherwise). */
+  logLevel?: string;
+  /** Fake backend only. */
+  fakeVersion?: string;
+  fakeSeedUsers?: number;
+  /** Static groups created in the fake, each empty. */
+  fakeSeedGroups?: number;
+}
+
+export interface ChildReady {
+  type: 'ready';
+  url: string;
+  /** Role-specific facts (simulator credentials, seeded ids). */
+  info: Record<string, unknown>;
+}
+
+export interface ChildRequest {
+  id: number;
+  cmd: string;
+  args?: unknown;
+}
+
+export interface ChildResponse {
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
+
+export interface ChildUsage {
+  /** Current RSS, bytes. */
+  rss: number;
+  /** Highest RSS sampled every 50 ms since start or the last `resetPeak`, bytes. */
+  peakRss: number;
+  /** `process.resourceUsage().maxRSS` (whole process lifetime), bytes. */
+  maxRss: number;
+  heapUsed: number;
+  heapTotal: number;
+  /** Memory outside the V8 heap (Buffers, SQLite's allocations are not included). */
+  external: number;
+  /** CPU time used since start, ms. */
+  cpuMs: number;
+}
+
+export interface SimStateSummary {
+  users: Array<{ id: number; name: string; position: string }>;
+  groups: Array<{ id: number; name: string; isSmart: boolean; memberIds: number[] }>;
+}
