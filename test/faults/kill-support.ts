@@ -37,7 +37,7 @@ export async function startKillRig(): Promise<KillRig> {
     beforeRetry: async () => {
       if (!server.running) await server.start();
     },
-    maxAttempts: 5,
+    maxAttempts: 20,
   });
 
   let disarm: (() => void) | undefined;
