@@ -54,9 +54,11 @@ export function openSqliteStore(stateUrl: string): StateStore {
   const path = sqlitePath(stateUrl);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
-  // WAL + synchronous=FULL: a tombstone written before the Jamf delete survives a power cut.
+  // WAL with synchronous=NORMAL survives a process crash without an fsync per commit. A row that
+  // is about to be followed by a Jamf delete or create (status deactivating/reactivating) is
+  // committed with synchronous=FULL, so it also survives a power cut (see putUser).
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   migrate(db);
 
@@ -96,6 +98,23 @@ export function openSqliteStore(stateUrl: string): StateStore {
     touch: db.prepare("INSERT INTO meta (key, value) VALUES ('ready_check', datetime('now')) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
   };
 
+  const writeUser = db.transaction((r: UserRecord) => {
+    // A Jamf id belongs to one SCIM user; a stale claim on it is dropped.
+    if (r.jamfId !== null) q.clearJamfId.run(r.jamfId, r.scimId);
+    q.putUser.run({
+      scim_id: r.scimId,
+      jamf_id: r.jamfId,
+      user_name: r.userName,
+      external_id: r.externalId,
+      status: r.status,
+      attributes: JSON.stringify(r.attributes),
+      written_full_name: r.writtenFullName,
+      group_ids: JSON.stringify(r.groupIds),
+      created: r.created,
+      last_modified: r.lastModified,
+    });
+  });
+
   const store: StateStore = {
     getUser: (id) => {
       const r = q.getUser.get(id);
@@ -117,26 +136,19 @@ export function openSqliteStore(stateUrl: string): StateStore {
     countTombstones: () => q.countTombstones.get()?.n ?? 0,
     tombstonesInGroup: (groupId) => q.tombstonesInGroup.all(groupId).map(toUser),
     putUser: (r) => {
-      db.transaction(() => {
-        // A Jamf id belongs to one SCIM user; a stale claim on it is dropped.
-        if (r.jamfId !== null) q.clearJamfId.run(r.jamfId, r.scimId);
-        q.putUser.run({
-          scim_id: r.scimId,
-          jamf_id: r.jamfId,
-          user_name: r.userName,
-          external_id: r.externalId,
-          status: r.status,
-          attributes: JSON.stringify(r.attributes),
-          written_full_name: r.writtenFullName,
-          group_ids: JSON.stringify(r.groupIds),
-          created: r.created,
-          last_modified: r.lastModified,
-        });
-      })();
+      // SQLite refuses to change the safety level inside a transaction; the outer commit decides.
+      const critical = (r.status === 'deactivating' || r.status === 'reactivating') && !db.inTransaction;
+      if (critical) db.pragma('synchronous = FULL');
+      try {
+        writeUser(r);
+      } finally {
+        if (critical) db.pragma('synchronous = NORMAL');
+      }
     },
     deleteUser: (id) => {
       q.deleteUser.run(id);
     },
+
     getGroup: (id) => {
       const r = q.getGroup.get(id);
       return r ? toGroup(r) : null;
