@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { formatCheck, runConnectionCheck } from './check/connection-check.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
 import { createJamfClient } from './jamf/index.js';
+import { jamfClientOptions } from './jamf-client-config.js';
 
 /** `npm run check`: validates the configuration and tries every Jamf privilege the server needs. */
 async function main(): Promise<number> {
@@ -17,14 +18,7 @@ async function main(): Promise<number> {
   }
   console.log(`Configuration: ok. Checking ${config.JAMF_URL} ...\n`);
   const jamf = createJamfClient({
-    baseUrl: config.JAMF_URL,
-    clientId: config.JAMF_CLIENT_ID,
-    clientSecret: config.JAMF_CLIENT_SECRET,
-    username: config.JAMF_USERNAME,
-    password: config.JAMF_PASSWORD,
-    tokenPath: config.JAMF_TOKEN_PATH,
-    maxConcurrency: config.JAMF_MAX_CONCURRENCY,
-    timeoutMs: config.JAMF_TIMEOUT_MS,
+    ...jamfClientOptions(config),
     retries: 1,
     logger: pino({ level: 'silent' }),
   });

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { createJamfClient } from './jamf/index.js';
+import { jamfClientOptions } from './jamf-client-config.js';
 import { createMetrics } from './metrics.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 
@@ -18,15 +19,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const store = openSqliteStore(config.STATE_URL);
   const metrics = createMetrics({ defaultMetrics: true });
   const jamf = createJamfClient({
-    baseUrl: config.JAMF_URL,
-    clientId: config.JAMF_CLIENT_ID,
-    clientSecret: config.JAMF_CLIENT_SECRET,
-    username: config.JAMF_USERNAME,
-    password: config.JAMF_PASSWORD,
-    tokenPath: config.JAMF_TOKEN_PATH,
-    maxConcurrency: config.JAMF_MAX_CONCURRENCY,
-    timeoutMs: config.JAMF_TIMEOUT_MS,
-    retries: config.JAMF_RETRIES,
+    ...jamfClientOptions(config),
     logger: logger.child({ component: 'jamf' }),
     onCall: metrics.observeJamf,
     onTokenRefresh: metrics.tokenRefreshed,

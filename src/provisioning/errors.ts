@@ -35,6 +35,15 @@ export function fromJamfError(err: unknown): Error {
   }
 }
 
+/** Runs one Jamf call, translating its failure at the adapter edge. */
+export async function jamfCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw fromJamfError(err);
+  }
+}
+
 function privilegeError(err: JamfError): ScimError {
   const what = err.route ? ` (${err.route})` : '';
   return new ScimError(

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { isJamfError } from '../jamf/errors.js';
 import type { JamfGroup, JamfGroupSummary, JamfGroupUpdate } from '../jamf/types.js';
-import { conflict, fromJamfError, invalidValue, notFound } from './errors.js';
+import { conflict, fromJamfError, invalidValue, jamfCall, notFound } from './errors.js';
 import { mapLimit } from './keyed-lock.js';
 import type { GroupRecord, JamfDirectory, StateStore, UserRecord } from './ports.js';
 import type { ResourceContext, ScimObject } from './user-mapping.js';
@@ -59,14 +59,6 @@ export function createGroupService(deps: GroupServiceDeps) {
 
   function remember(groups: Array<{ id: number; isSmart: boolean }>) {
     for (const g of groups) (g.isSmart ? knownSmart : knownStatic).add(g.id);
-  }
-
-  async function jamfCall<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw fromJamfError(err);
-    }
   }
 
   async function readStatic(id: string): Promise<JamfGroup> {

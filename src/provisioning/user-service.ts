@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { isJamfError } from '../jamf/errors.js';
 import type { JamfUser } from '../jamf/types.js';
 import { ScimError } from '../scim/errors.js';
-import { conflict, fromJamfError, invalidValue, notFound } from './errors.js';
+import { conflict, fromJamfError, invalidValue, jamfCall, notFound } from './errors.js';
 import { createKeyedLock, mapLimit } from './keyed-lock.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
 import {
@@ -168,12 +168,7 @@ export function createUserService(deps: UserServiceDeps) {
     }
     const jamfId = jamfIdFor(scimId, record);
     if (jamfId === null) throw notFound(`User ${scimId} not found`);
-    let jamfUser: JamfUser | null;
-    try {
-      jamfUser = await jamf.getUser(jamfId);
-    } catch (err) {
-      throw fromJamfError(err);
-    }
+    const jamfUser = await jamfCall(() => jamf.getUser(jamfId));
     if (!jamfUser) {
       // Deleted in Jamf by an administrator: the IdP sees it gone and may provision it again.
       if (record) store.deleteUser(record.scimId);
@@ -227,12 +222,7 @@ export function createUserService(deps: UserServiceDeps) {
       case 'userName': {
         const tombstones = store.findUsersByUserName(lookup.value).filter((r) => r.status !== 'active');
         if (tombstones.length > 0) return tombstones.map((r) => tombstoneResource(r, ctx));
-        let user: JamfUser | null;
-        try {
-          user = await jamf.getUserByName(lookup.value);
-        } catch (err) {
-          throw fromJamfError(err);
-        }
+        const user = await jamfCall(() => jamf.getUserByName(lookup.value));
         return user ? fromJamfUsers([user], ctx, true) : [];
       }
       case 'externalId': {
@@ -247,12 +237,7 @@ export function createUserService(deps: UserServiceDeps) {
         return out;
       }
       case 'email': {
-        let users: JamfUser[];
-        try {
-          users = await jamf.findUsersByEmail(lookup.value);
-        } catch (err) {
-          throw fromJamfError(err);
-        }
+        const users = await jamfCall(() => jamf.findUsersByEmail(lookup.value));
         const wanted = lookup.value.toLowerCase();
         const tombstones = allTombstones().filter((r) => {
           const emails = r.attributes.emails;
@@ -268,13 +253,7 @@ export function createUserService(deps: UserServiceDeps) {
   }
 
   async function readJamfUsers(ids: number[]): Promise<JamfUser[]> {
-    const users = await mapLimit(ids, deps.readConcurrency, async (id) => {
-      try {
-        return await jamf.getUser(id);
-      } catch (err) {
-        throw fromJamfError(err);
-      }
-    });
+    const users = await mapLimit(ids, deps.readConcurrency, (id) => jamfCall(() => jamf.getUser(id)));
     return users.filter((u): u is JamfUser => u !== null);
   }
 

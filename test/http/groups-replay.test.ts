@@ -3,9 +3,9 @@
  * A2.2), kept as JSON request/expected-response pairs (house style §7.8). Each step checks the
  * SCIM answer, the Jamf calls it cost and, where the IdP admin would look, the group in Jamf.
  */
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InjectOptions } from 'fastify';
+import { at, loadFixture, substitute } from './replay-support.js';
 import { startTestServer, type TestServer } from '../helper.js';
 import { SCIM_CONTENT_TYPE, createUser, jamfGroup } from './groups-support.js';
 
@@ -25,35 +25,6 @@ interface Step {
   };
   /** Variables taken from the response body, e.g. `{"group": "id"}`. */
   capture?: Record<string, string>;
-}
-
-function loadFixture(file: string): Step[] {
-  return JSON.parse(readFileSync(new URL(`../fixtures/${file}`, import.meta.url), 'utf8')) as Step[];
-}
-
-/** Replaces `{{name}}` in every string; an unknown name fails the replay rather than sending "{{x}}". */
-function substitute<T>(value: T, vars: Map<string, string>): T {
-  if (typeof value === 'string') {
-    return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
-      const v = vars.get(name);
-      if (v === undefined) throw new Error(`fixture variable {{${name}}} is not set`);
-      return v;
-    }) as T;
-  }
-  if (Array.isArray(value)) return value.map((v) => substitute(v, vars)) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars)])) as T;
-  }
-  return value;
-}
-
-function at(body: unknown, path: string): { found: boolean; value: unknown } {
-  let node: unknown = body;
-  for (const key of path.split('.')) {
-    if (node === null || typeof node !== 'object' || !(key in node)) return { found: false, value: undefined };
-    node = (node as Record<string, unknown>)[key];
-  }
-  return { found: true, value: node };
 }
 
 async function replay(t: TestServer, steps: Step[], vars: Map<string, string>): Promise<void> {
@@ -113,13 +84,13 @@ describe('replays', () => {
     vars.set('jamfAdmins', String(t.sim.addGroup({ name: 'Jamf Admins', memberIds: [Number(vars.get('alice'))] })));
     t.sim.addGroup({ name: 'Smart Staff', isSmart: true, memberIds: [Number(vars.get('bob'))] });
 
-    await replay(t, loadFixture('okta-groups.json'), vars);
+    await replay(t, loadFixture<Step>('okta-groups.json'), vars);
   });
 
   it('Entra group provisioning: create with externalId and ADSCIM URN, Add with $ref null, Remove in both dialects, excludedAttributes reads, case-insensitive match', async () => {
     t = await startTestServer();
     const vars = await withUsers();
 
-    await replay(t, loadFixture('entra-groups.json'), vars);
+    await replay(t, loadFixture<Step>('entra-groups.json'), vars);
   });
 });

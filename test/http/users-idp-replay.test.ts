@@ -3,9 +3,9 @@
  * A2.1, A2.2), kept as JSON request/expected-response pairs (house style §7.8). Each step checks
  * the SCIM answer, the Jamf calls it cost, and the user as a Jamf admin would see it afterwards.
  */
-import { readFileSync } from 'node:fs';
 import type { InjectOptions } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { at, loadFixture, substitute } from './replay-support.js';
 import { TOKEN, startTestServer, type TestServer } from '../helper.js';
 import { SCIM_CONTENT_TYPE, jamfUsersNamed, staticGroupsOf } from './users-support.js';
 
@@ -28,41 +28,6 @@ interface Step {
   };
   /** Variables taken from the response body, e.g. `{"user": "id"}`. */
   capture?: Record<string, string>;
-}
-
-function loadFixture(file: string): Step[] {
-  return JSON.parse(readFileSync(new URL(`../fixtures/${file}`, import.meta.url), 'utf8')) as Step[];
-}
-
-/** Replaces `{{name}}` in every string; an unknown name fails the replay rather than sending "{{x}}". */
-function substitute<T>(value: T, vars: Map<string, string>): T {
-  if (typeof value === 'string') {
-    return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
-      const v = vars.get(name);
-      if (v === undefined) throw new Error(`fixture variable {{${name}}} is not set`);
-      return v;
-    }) as T;
-  }
-  if (Array.isArray(value)) return value.map((v) => substitute(v, vars)) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars)])) as T;
-  }
-  return value;
-}
-
-/** Dotted paths whose keys may contain dots themselves (`urn:…:enterprise:2.0:User.manager`). */
-function at(body: unknown, path: string): { found: boolean; value: unknown } {
-  let node: unknown = body;
-  const parts = path.split('.');
-  for (let i = 0; i < parts.length; ) {
-    if (node === null || typeof node !== 'object') return { found: false, value: undefined };
-    let j = i + 1;
-    while (j <= parts.length && !(parts.slice(i, j).join('.') in node)) j++;
-    if (j > parts.length) return { found: false, value: undefined };
-    node = (node as Record<string, unknown>)[parts.slice(i, j).join('.')];
-    i = j;
-  }
-  return { found: true, value: node };
 }
 
 async function replay(t: TestServer, steps: Step[], vars: Map<string, string>): Promise<void> {
@@ -120,12 +85,12 @@ describe('replays', () => {
     t = await startTestServer({ seedUsers: 120 });
     const vars = new Map([['eng', String(t.sim.addGroup({ name: 'Engineering' }))]]);
 
-    await replay(t, loadFixture('okta-users-lifecycle.json'), vars);
+    await replay(t, loadFixture<Step>('okta-users-lifecycle.json'), vars);
   });
 
   it('Entra: test connection, create, Replace PATCHes in both dialects, manager add/replace/remove, disable, restore, hard delete', async () => {
     t = await startTestServer({ seedUsers: 3 });
 
-    await replay(t, loadFixture('entra-users-lifecycle.json'), new Map());
+    await replay(t, loadFixture<Step>('entra-users-lifecycle.json'), new Map());
   });
 });
