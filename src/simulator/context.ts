@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { WriteTracker } from './concurrent-writes.js';
 import { hasPrivilege, notAuthorized } from './privileges.js';
 import { routeMeta } from './route-meta.js';
 import type { TokenGrant, TokenStore } from './tokens.js';
@@ -11,7 +12,7 @@ export interface Credentials {
   password: string;
 }
 
-/** What route handlers share: the data, the live knobs and the token store. */
+/** What route handlers share: the data, the live knobs, the token store and the writes in flight. */
 export interface SimContext {
   readonly state: SimulatorState;
   readonly knobs: Knobs;
@@ -19,6 +20,8 @@ export interface SimContext {
   readonly credentials: Credentials;
   /** Grants of authenticated requests, set by the request pipeline. */
   readonly grants: WeakMap<FastifyRequest, TokenGrant>;
+  /** Classic PUTs in flight per record, fed by the request pipeline (the `concurrentWrites` knob). */
+  readonly writes: WriteTracker;
 }
 
 /** Throws the "not authorized" answer unless the request's token holds one of `anyOf`. */

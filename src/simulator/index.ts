@@ -2,6 +2,7 @@ export { createSimulator } from './simulator.js';
 export { createState } from './store.js';
 export { DEFAULT_PRIVILEGES } from './privileges.js';
 export type {
+  ConcurrentWrites,
   Fault,
   SimCall,
   SimCallListener,
@@ -15,4 +16,6 @@ export type {
   SimulatorOptions,
   SimulatorState,
   TargetedFault,
+  Trap,
+  TrapSpec,
 } from './types.js';

@@ -35,6 +35,7 @@ export const knobPatchSchema = z.strictObject({
     .regex(/^\d+(\.\d+)*(-\S*)?$/)
     .optional(),
   privileges: z.array(z.string()).optional(),
+  concurrentWrites: z.enum(['atomic', 'lost-update', 'fail']).optional(),
 });
 
 export function initialKnobs(opts: SimulatorOptions): Knobs {
@@ -46,6 +47,8 @@ export function initialKnobs(opts: SimulatorOptions): Knobs {
     tokenLifetimeSeconds: opts.tokenLifetimeSeconds ?? 300,
     version: opts.version ?? '11.30.1',
     privileges: [...(opts.privileges ?? DEFAULT_PRIVILEGES)],
+    // Today's behaviour; the anomalies of overlapping Classic writes are opt-in (types.ts ConcurrentWrites).
+    concurrentWrites: opts.concurrentWrites ?? 'atomic',
   };
 }
 
@@ -59,4 +62,5 @@ export function applyKnobPatch(knobs: Knobs, patch: KnobPatch | z.input<typeof k
   if (p.tokenLifetimeSeconds !== undefined) knobs.tokenLifetimeSeconds = p.tokenLifetimeSeconds;
   if (p.version !== undefined) knobs.version = p.version;
   if (p.privileges !== undefined) knobs.privileges = p.privileges;
+  if (p.concurrentWrites !== undefined) knobs.concurrentWrites = p.concurrentWrites;
 }

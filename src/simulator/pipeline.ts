@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CallHooks } from './call-hooks.js';
 import { bearerToken } from './request-input.js';
 import type { SimContext } from './context.js';
@@ -24,7 +24,9 @@ export interface PipelineDeps {
 /**
  * What every Jamf route goes through before its handler, in order: count the call, wait for a
  * serving slot (FIFO), latency + jitter, fault injection, version gate, bearer token. Admin routes
- * carry no route meta and skip all of it. Call listeners hear each call on arrival and once settled.
+ * carry no route meta and skip all of it. Call listeners hear each call on arrival, before it
+ * queues (so a call they hold takes no serving slot), and once settled. A tracked write is in
+ * flight from its arrival, before the listeners, until it settles, before the listeners again.
  */
 export function installPipeline(app: FastifyInstance, deps: PipelineDeps): void {
   const { ctx, traffic, limiter, sleeper, faults, random, hooks } = deps;
@@ -33,6 +35,7 @@ export function installPipeline(app: FastifyInstance, deps: PipelineDeps): void 
   /** Requests the call listeners heard arrive, so they also hear them settle. */
   const heard = new WeakSet<FastifyRequest>();
   const settled = async (request: FastifyRequest, status: number | undefined): Promise<void> => {
+    ctx.writes.settle(request);
     if (!heard.has(request)) return;
     heard.delete(request);
     const route = request.routeOptions.url ?? request.url;
@@ -44,21 +47,38 @@ export function installPipeline(app: FastifyInstance, deps: PipelineDeps): void 
     if (!meta) return;
     const route = request.routeOptions.url ?? request.url;
     traffic.count(`${request.method} ${route}`);
+    ctx.writes.arrive(request);
 
     const leave = traffic.enter();
-    const ticket = limiter.acquire();
+    /** Frees the serving slot (or the place in the queue) once the call has one. */
+    let freeSlot = (): void => {};
+    let gone = false;
     // 'close' fires when the response is done or the connection is gone, whichever comes first.
     reply.raw.once('close', () => {
+      gone = true;
       leave();
-      ticket.release();
+      freeSlot();
       // Gone before an answer (e.g. the client timed out): listeners still hear it settle, once.
       void settled(request, undefined);
     });
+    const drop = async (): Promise<FastifyReply> => {
+      await settled(request, undefined);
+      reply.hijack();
+      reply.raw.destroy();
+      return reply;
+    };
+
     let chosen: Fault | undefined;
     if (hooks.size > 0) {
       heard.add(request);
       chosen = await hooks.emit({ phase: 'received', method: request.method, route });
     }
+    // A listener's reset drops the connection where the call is (it may have closed the simulator,
+    // whose queue now refuses everyone); a client that left while a listener held it gets nothing.
+    if (chosen === 'reset-before') return drop();
+    if (gone) throw new SimError(503);
+    const ticket = limiter.acquire();
+    freeSlot = ticket.release;
     await ticket.ready;
 
     const { latencyMs, jitterMs } = ctx.knobs;
@@ -68,10 +88,7 @@ export function installPipeline(app: FastifyInstance, deps: PipelineDeps): void 
     if (fault === 'slow') {
       await sleeper.sleep(ctx.knobs.faults.slowMs ?? DEFAULT_SLOW_MS);
     } else if (fault === 'reset-before') {
-      await settled(request, undefined);
-      reply.hijack();
-      reply.raw.destroy();
-      return reply;
+      return drop();
     } else if (typeof fault === 'number') {
       throw new SimError(fault);
     } else if (fault === 'reset-after') {

@@ -1,4 +1,5 @@
 import { createCallHooks } from './call-hooks.js';
+import { createWriteTracker } from './concurrent-writes.js';
 import { createFaultPicker } from './faults.js';
 import { applyKnobPatch, initialKnobs } from './knobs.js';
 import { createLimiter } from './limiter.js';
@@ -9,6 +10,7 @@ import { blankGroup, blankUser, createState, findGroupByName, findUserByName, in
 import { seedState } from './seed.js';
 import { createTokenStore } from './tokens.js';
 import { createTraffic } from './traffic.js';
+import { createTraps } from './traps.js';
 import { buildApp } from './app.js';
 import type { SimContext } from './context.js';
 import type { Simulator, SimulatorOptions } from './types.js';
@@ -29,12 +31,14 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       password: opts.password ?? 'simulator-password',
     },
     grants: new WeakMap(),
+    writes: createWriteTracker(state, knobs),
   };
   const traffic = createTraffic();
   const limiter = createLimiter(() => knobs.maxConcurrent);
   const sleeper = createSleeper();
   const faults = createFaultPicker(knobs.faults, random);
   const hooks = createCallHooks();
+  const traps = createTraps(hooks);
   const app = buildApp({ ctx, traffic, limiter, sleeper, faults, random, hooks }, opts.logger ?? false);
   let closing: Promise<void> | undefined;
 
@@ -51,9 +55,11 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     close() {
       closing ??= (async () => {
         const closed = app.close();
-        // Pending latency timers and queued requests fail at once instead of holding close() up.
+        // Pending latency timers, queued requests and calls held on arrival fail at once instead of
+        // holding close() up; calls held once settled are answered.
         sleeper.cancelAll();
         limiter.cancelAll();
+        traps.releaseAll(503);
         await closed;
       })();
       return closing;
@@ -62,8 +68,12 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     counters: () => traffic.counters(),
     totalCalls: (filter = () => true) =>
       Object.entries(traffic.counters()).reduce((sum, [key, n]) => (filter(key) ? sum + n : sum), 0),
-    resetCounters: () => traffic.reset(),
+    resetCounters() {
+      traffic.reset();
+      ctx.writes.reset();
+    },
     maxObservedConcurrency: () => traffic.maxObservedConcurrency(),
+    maxConcurrentWrites: () => ctx.writes.maxConcurrentWrites(),
 
     setKnobs(patch) {
       applyKnobPatch(knobs, patch);
@@ -73,6 +83,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
 
     expireTokens: () => ctx.tokens.revokeAll(),
     onCall: (listener) => hooks.add(listener),
+    trap: (spec) => traps.create(spec),
     seed: (users, groups) => seedState(state, users, groups),
 
     addUser(u) {

@@ -94,6 +94,52 @@ export interface SimCall {
  */
 export type SimCallListener = (call: SimCall) => void | Fault | undefined | Promise<void | Fault | undefined>;
 
+/** Which Jamf calls a trap holds (see `Simulator.trap`). */
+export interface TrapSpec {
+  /** e.g. 'PUT'; any method when absent. */
+  method?: string;
+  /** Route template, e.g. '/JSSResource/usergroups/id/:id'; any Jamf route (token routes included) when absent. */
+  route?: string;
+  /**
+   * 'received' (default): held on arrival, before the serving queue and before the handler applies it.
+   * 'settled': held after the handler applied (or refused) it, before the response is written.
+   */
+  phase?: 'received' | 'settled';
+  /** How many matching calls are held (default 1); later matches pass through untouched. */
+  count?: number;
+}
+
+export interface Trap {
+  /**
+   * Resolves with the call when the n-th (1-based, default 1) held call is being held. Rejects when
+   * n is beyond the trap's count, or when the trap is released (or the simulator closed) before it.
+   */
+  hit(n?: number): Promise<SimCall>;
+  /** Calls held so far (released or not). */
+  readonly held: number;
+  /**
+   * Lets every held call go on, and stops holding further ones. A fault given (only meaningful for
+   * phase 'received') replaces the configured faults for the held calls, as an onCall listener's
+   * returned fault does.
+   */
+  release(fault?: Fault): void;
+}
+
+/**
+ * How the Classic API treats overlapping PUTs to one user or one user group. Jamf documents no
+ * behaviour; its own Terraform provider keeps its Classic acceptance tests serial because "Classic
+ * has known concurrency issues when multiple writes hit the same resource type"
+ * (jamf/terraform-provider-jamfplatform, internal/resources/pro/user_group/resource_acceptance_test.go),
+ * and deploymenttheory/terraform-provider-jamfpro recommends `-parallelism=1` (jamf-pro-api.md §11).
+ * The failure mode is unconfirmed [U], so both candidates can be chosen:
+ * - 'atomic': each write applies to the current record (no anomaly);
+ * - 'lost-update': a write applies its body to the record as it was when the write arrived, so it
+ *   silently undoes what overlapping writes committed meanwhile;
+ * - 'fail': a write whose record was changed by another write since it arrived answers 500
+ *   "Unable to update the database" and applies nothing.
+ */
+export type ConcurrentWrites = 'atomic' | 'lost-update' | 'fail';
+
 export interface FaultConfig {
   /** Share of Jamf API calls (not token/admin routes) answered with a status from `errorStatuses`. */
   errorRate?: number;
@@ -136,17 +182,22 @@ export interface SimulatorOptions {
   /** RNG in [0, 1) for jitter and faults; default a PRNG seeded with `seed`. */
   random?: () => number;
   seed?: number;
+  /** Overlapping Classic PUTs to one user or user group (default 'atomic'); see {@link ConcurrentWrites}. */
+  concurrentWrites?: ConcurrentWrites;
   /** Reuse the data of a previous instance ("simulator restarted, state kept"). */
   state?: SimulatorState;
   logger?: boolean;
 }
 
 export type Knobs = Required<
-  Pick<SimulatorOptions, 'latencyMs' | 'jitterMs' | 'faults' | 'tokenLifetimeSeconds' | 'version' | 'privileges'>
+  Pick<SimulatorOptions, 'latencyMs' | 'jitterMs' | 'faults' | 'tokenLifetimeSeconds' | 'version' | 'privileges' | 'concurrentWrites'>
 > & { maxConcurrent: number | undefined };
 
 export type KnobPatch = Partial<
-  Pick<SimulatorOptions, 'latencyMs' | 'jitterMs' | 'maxConcurrent' | 'faults' | 'tokenLifetimeSeconds' | 'version' | 'privileges'>
+  Pick<
+    SimulatorOptions,
+    'latencyMs' | 'jitterMs' | 'maxConcurrent' | 'faults' | 'tokenLifetimeSeconds' | 'version' | 'privileges' | 'concurrentWrites'
+  >
 >;
 
 export interface Simulator {
@@ -163,11 +214,19 @@ export interface Simulator {
   resetCounters(): void;
   /** Peak number of Jamf requests in flight at once (queued ones included); reset by resetCounters. */
   maxObservedConcurrency(): number;
+  /**
+   * Peak number of Classic PUTs in flight at once to one user or one user group (from arrival, before
+   * the 'received' listeners, until settled); reset by resetCounters. Observed whatever
+   * `concurrentWrites` says, so a client can be checked to keep one writer per record.
+   */
+  maxConcurrentWrites(): number;
   setKnobs(k: KnobPatch): void;
   /** Every issued token becomes invalid now. */
   expireTokens(): void;
   /** Calls `listener` for every Jamf call (see SimCall); returns the function that removes it. */
   onCall(listener: SimCallListener): () => void;
+  /** Holds the matching Jamf calls until `release()` (see TrapSpec); close() releases them too. */
+  trap(spec: TrapSpec): Trap;
   seed(users: number, groups: number): void;
   addUser(u: { name: string; fullName?: string; email?: string; phoneNumber?: string; position?: string }): number;
   addGroup(g: { name: string; isSmart?: boolean; memberIds?: number[] }): number;

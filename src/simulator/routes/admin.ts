@@ -13,7 +13,10 @@ const seedSchema = z.strictObject({
 });
 
 export interface AdminDeps {
-  sim: Pick<Simulator, 'counters' | 'totalCalls' | 'resetCounters' | 'maxObservedConcurrency' | 'setKnobs' | 'expireTokens' | 'seed'>;
+  sim: Pick<
+    Simulator,
+    'counters' | 'totalCalls' | 'resetCounters' | 'maxObservedConcurrency' | 'maxConcurrentWrites' | 'setKnobs' | 'expireTokens' | 'seed'
+  >;
   knobs: Knobs;
   state: SimulatorState;
 }
@@ -52,6 +55,7 @@ export function adminRoutes(app: FastifyInstance, { sim, knobs, state }: AdminDe
     counters: sim.counters(),
     totalCalls: sim.totalCalls(),
     maxObservedConcurrency: sim.maxObservedConcurrency(),
+    maxConcurrentWrites: sim.maxConcurrentWrites(),
   }));
 
   app.post(`${ADMIN_PREFIX}/counters/reset`, async (_request, reply) => {

@@ -13,6 +13,7 @@ import { parseBool } from '../xml-values.js';
 
 const BASE = '/JSSResource/usergroups';
 const classic = jamfRoute({ api: 'classic' });
+const groupWrite = jamfRoute({ api: 'classic', write: 'group' });
 
 /** §4.6: POST/DELETE echo a root named for the group's type; PUT echoes `<user_group>` ([U]). */
 const echoRoot = (g: SimGroup): string => (g.is_smart ? 'smart_user_group' : 'static_user_group');
@@ -63,8 +64,8 @@ export function classicGroupRoutes(app: FastifyInstance, ctx: SimContext): void 
       return sendClassic(request, reply, 'user_group', groupXml(state, group), groupJson(state, group));
     });
 
-    app.put(url, classic, async (request, reply) => {
-      const group = find(request, lookup, 'Update');
+    app.put(url, groupWrite, async (request, reply) => {
+      const group = ctx.writes.base(request, find(request, lookup, 'Update'));
       const updated = applyGroupBody(state, group, classicXmlBody(request, 'user_group'));
       state.groups.set(updated.id, updated);
       return sendIdEcho(reply, 201, 'user_group', updated.id);

@@ -12,6 +12,7 @@ import { sendClassic, sendIdEcho, toXml, wantsXml, XML_CONTENT_TYPE } from '../x
 
 const BASE = '/JSSResource/users';
 const classic = jamfRoute({ api: 'classic' });
+const userWrite = jamfRoute({ api: 'classic', write: 'user' });
 
 /**
  * The Classic list is ordered by name, case-insensitively, like the sample in §2.4 ([U]). One
@@ -67,9 +68,9 @@ export function classicUserRoutes(app: FastifyInstance, ctx: SimContext): void {
       return sendIdEcho(reply, 201, 'user', user.id);
     });
 
-    app.put(url, classic, async (request, reply) => {
+    app.put(url, userWrite, async (request, reply) => {
       requirePrivilege(ctx, request, PRIVILEGES.updateUser);
-      const current = find(request);
+      const current = ctx.writes.base(request, find(request));
       const updated = applyUserBody(state, current, classicXmlBody(request, 'user'));
       state.users.set(updated.id, updated);
       return sendIdEcho(reply, 201, 'user', updated.id);
