@@ -8,8 +8,11 @@ import { OneLinePerRequest } from './http/request-log.js';
 import { registerScimRoutes } from './http/scim-routes.js';
 import type { JamfQueueStats, Metrics } from './metrics.js';
 import { createGroupService } from './provisioning/group-service.js';
+import { createGroupWriter } from './provisioning/group-writer.js';
+import { isDuplicateName } from './provisioning/user-lifecycle.js';
 import type { JamfDirectory, StateStore } from './provisioning/ports.js';
 import { createUserService } from './provisioning/user-service.js';
+import type { Readiness } from './readiness.js';
 
 export interface AppDeps {
   jamf: JamfDirectory;
@@ -31,8 +34,8 @@ export interface AppDeps {
   authFailureLimit?: number;
   /** Jamf client queue, for backpressure: beyond `limit` queued calls new SCIM requests get 429. */
   jamfQueue?: { stats(): JamfQueueStats; limit: number };
-  /** Resolves to null when ready, else the reason. */
-  readiness?: () => Promise<string | null>;
+  /** Whether this replica should get traffic (src/readiness.ts). */
+  readiness?: () => Promise<Readiness>;
   /** Serve HTTPS (Entra requires TLS 1.2+) instead of HTTP. */
   https?: { cert: Buffer; key: Buffer; minVersion: 'TLSv1.2' | 'TLSv1.3' };
 }
@@ -78,12 +81,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const readConcurrency = deps.readConcurrency ?? 5;
   const onEvent = deps.metrics?.lifecycle;
-  const users = createUserService({ jamf: deps.jamf, store: deps.store, logger: deps.logger, readConcurrency, now: deps.now, onEvent });
+  const writer = createGroupWriter({ jamf: deps.jamf, logger: deps.logger, readConcurrency, isDuplicate: isDuplicateName });
+  deps.metrics?.setGroupWriterStats(writer.stats);
+  const users = createUserService({ jamf: deps.jamf, store: deps.store, logger: deps.logger, readConcurrency, groupWriter: writer, now: deps.now, onEvent });
+  deps.metrics?.setUsersWaiting(users.waitingOnUsers);
   const groups = createGroupService({
     jamf: deps.jamf,
     store: deps.store,
     logger: deps.logger,
     readConcurrency,
+    writer,
     now: deps.now,
     resolveMember: users.jamfIdOfMember,
     lockMember: users.withLock,

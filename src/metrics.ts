@@ -2,6 +2,12 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export type LifecycleEvent = 'created' | 'deactivated' | 'reactivated' | 'deleted' | 'group_created' | 'group_deleted';
 
+export interface GroupWriterStats {
+  puts: number;
+  changes: number;
+  waiting: number;
+}
+
 export interface JamfQueueStats {
   inFlight: number;
   queued: number;
@@ -46,6 +52,53 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     labelNames: ['event'] as const,
     registers: [registry],
   });
+  const jamfUp = new Gauge({
+    name: 'jamf_up',
+    help: 'Jamf Pro reachable (1) or not (0: its last calls failed to connect, timed out or got 502/503/504); 1 before any call',
+    registers: [registry],
+  });
+  // Before the first call nothing says Jamf is down; 0 would page someone at every start.
+  jamfUp.set(1);
+  const jamfLastSuccess = new Gauge({
+    name: 'jamf_last_success_timestamp_seconds',
+    help: 'Unix time of the last Jamf Pro call answered with a status below 500; 0 before any',
+    registers: [registry],
+  });
+  const jamfOutages = new Counter({ name: 'jamf_outages_total', help: 'Times Jamf Pro became unreachable', registers: [registry] });
+  let groupWriterStats: () => GroupWriterStats = () => ({ puts: 0, changes: 0, waiting: 0 });
+  let usersWaiting: () => number = () => 0;
+  new Gauge({
+    name: 'scim_requests_waiting_for_user',
+    help: 'SCIM requests waiting for another request on the same user to finish (one owner per user)',
+    registers: [registry],
+    collect() {
+      this.set(usersWaiting());
+    },
+  });
+  new Gauge({
+    name: 'scim_group_changes_waiting',
+    help: 'Group changes waiting behind a write in flight to the same Jamf group (merged into its next PUT)',
+    registers: [registry],
+    collect() {
+      this.set(groupWriterStats().waiting);
+    },
+  });
+  new Gauge({
+    name: 'jamf_group_puts_total',
+    help: 'Jamf group PUTs sent by the group writer (fewer than scim_group_changes_written_total when changes were merged)',
+    registers: [registry],
+    collect() {
+      this.set(groupWriterStats().puts);
+    },
+  });
+  new Gauge({
+    name: 'scim_group_changes_written_total',
+    help: 'Group changes carried by those PUTs',
+    registers: [registry],
+    collect() {
+      this.set(groupWriterStats().changes);
+    },
+  });
   new Gauge({
     name: 'jamf_queue_depth',
     help: 'Jamf Pro calls waiting for a free connection',
@@ -73,6 +126,16 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       jamfCalls.inc({ method: e.method, route: e.route, status: String(e.status) });
       jamfLatency.observe({ method: e.method, route: e.route }, e.ms / 1000);
     },
+    /** Jamf Pro answered a call (status below 500). */
+    jamfAnswered(atMs: number) {
+      jamfUp.set(1);
+      jamfLastSuccess.set(atMs / 1000);
+    },
+    /** Jamf Pro just became unreachable; called once per outage. */
+    jamfOutage() {
+      jamfUp.set(0);
+      jamfOutages.inc();
+    },
     tokenRefreshed() {
       tokenRefreshes.inc();
     },
@@ -81,6 +144,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     },
     setQueueStats(fn: () => JamfQueueStats) {
       queueStats = fn;
+    },
+    setGroupWriterStats(fn: () => GroupWriterStats) {
+      groupWriterStats = fn;
+    },
+    setUsersWaiting(fn: () => number) {
+      usersWaiting = fn;
     },
   };
 }

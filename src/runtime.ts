@@ -5,7 +5,9 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { createJamfClient } from './jamf/index.js';
 import { jamfClientOptions } from './jamf-client-config.js';
+import { createJamfHealth } from './jamf-health.js';
 import { createMetrics } from './metrics.js';
+import { createReadiness } from './readiness.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 
 export interface Running {
@@ -18,10 +20,15 @@ export interface Running {
 export async function startServer(config: Config, logger: Logger): Promise<Running> {
   const store = openSqliteStore(config.STATE_URL);
   const metrics = createMetrics({ defaultMetrics: true });
+  const jamfLogger = logger.child({ component: 'jamf' });
+  const health = createJamfHealth({ logger: jamfLogger, metrics });
   const jamf = createJamfClient({
     ...jamfClientOptions(config),
-    logger: logger.child({ component: 'jamf' }),
-    onCall: metrics.observeJamf,
+    logger: jamfLogger,
+    onCall: (e) => {
+      metrics.observeJamf(e);
+      health.observe(e);
+    },
     onTokenRefresh: metrics.tokenRefreshed,
   });
   metrics.setQueueStats(() => jamf.stats());
@@ -43,19 +50,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     authFailureLimit: config.AUTH_FAILURE_LIMIT,
     trustProxy: config.TRUST_PROXY,
     jamfQueue: { stats: () => jamf.stats(), limit: config.JAMF_QUEUE_LIMIT },
-    readiness: async () => {
-      try {
-        store.checkWritable();
-      } catch (err) {
-        return `state store is not writable: ${(err as Error).message}`;
-      }
-      try {
-        await jamf.checkToken();
-      } catch (err) {
-        return `Jamf Pro token could not be obtained: ${(err as Error).message}`;
-      }
-      return null;
-    },
+    readiness: createReadiness({ store, jamf, health }),
   });
   app.addHook('onClose', async () => {
     await jamf.close();

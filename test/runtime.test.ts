@@ -1,14 +1,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { Writable } from 'node:stream';
+import { pino, type Logger } from 'pino';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/log.js';
 import { startServer } from '../src/runtime.js';
 import { createSimulator, type Simulator } from '../src/simulator/index.js';
 
 const TOKEN = 'runtime-test-token-0123456789';
+
+function captureLogs() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ level: 'info' }, stream) };
+}
 
 describe('running server', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -16,7 +29,7 @@ describe('running server', () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  async function start(sim: Simulator) {
+  async function start(sim: Simulator, env: Record<string, string> = {}, logger: Logger = pino({ level: 'silent' })) {
     const jamfUrl = await sim.listen();
     const dir = mkdtempSync(join(tmpdir(), 'jamf-scim-runtime-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,8 +41,19 @@ describe('running server', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       STATE_URL: join(dir, 'state.db'),
+      ...env,
     });
-    return startServer(config, pino({ level: 'silent' }));
+    return startServer(config, logger);
+  }
+
+  /** A server stopped after the test, and a GET that reads the whole answer. */
+  async function serve(sim: Simulator, env: Record<string, string>, logger: Logger) {
+    const running = await start(sim, env, logger);
+    cleanups.push(() => running.stop());
+    return async (path: string, headers: Record<string, string> = {}) => {
+      const res = await request(`${running.url}${path}`, { headers });
+      return { status: res.statusCode, text: await res.body.text() };
+    };
   }
 
   it('finishes an in-flight request on shutdown, then refuses new connections', async () => {
@@ -54,5 +78,39 @@ describe('running server', () => {
     expect(((await res.body.json()) as { id: string }).id).toBe('1');
     await stopping;
     await expect(request(`${running.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('shows a Jamf Pro outage on /metrics, /readyz and in the log, and stays ready', async () => {
+    const sim = createSimulator({ seedUsers: 1 });
+    cleanups.push(() => sim.close());
+    const { lines, logger } = captureLogs();
+    const get = await serve(sim, { JAMF_RETRIES: '0' }, logger);
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    expect((await get('/metrics')).text).toMatch(/^jamf_up 1$/m);
+
+    sim.setKnobs({ faults: { errorRate: 1, errorStatuses: [503] } });
+    expect((await get('/scim/v2/Users/1', auth)).status).toBe(503);
+    expect((await get('/metrics')).text).toMatch(/^jamf_up 0$/m);
+    const ready = await get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.text)).toMatchObject({ status: 'ready', jamf: { reachable: false, lastError: 'GET /JSSResource/users/id/:id answered 503' } });
+    expect(lines.filter((l) => l.includes('"jamf pro unreachable"'))).toHaveLength(1);
+
+    sim.setKnobs({ faults: {} });
+    expect((await get('/scim/v2/Users/1', auth)).status).toBe(200);
+    expect((await get('/metrics')).text).toMatch(/^jamf_up 1$/m);
+    expect(lines.filter((l) => l.includes('"jamf pro reachable again"'))).toHaveLength(1);
+  });
+
+  it('is not ready when Jamf Pro rejects the API client secret', async () => {
+    const sim = createSimulator({ seedUsers: 1 });
+    cleanups.push(() => sim.close());
+    const logs = captureLogs();
+    const get = await serve(sim, { JAMF_CLIENT_SECRET: 'not-the-simulator-secret' }, logs.logger);
+    const ready = await get('/readyz');
+    expect(ready.status).toBe(503);
+    expect(JSON.parse(ready.text)).toMatchObject({ status: 'not ready', reason: expect.stringContaining('invalid_client'), jamf: { reachable: true } });
+    expect(ready.text).not.toContain('not-the-simulator-secret');
+    expect(logs.lines.join('\n')).not.toContain('not-the-simulator-secret');
   });
 });

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../metrics.js';
+import type { Readiness } from '../readiness.js';
 import { createTokenCheck } from './auth.js';
 
 export interface OpsDeps {
   metrics?: Metrics;
   metricsToken?: string;
-  /** Resolves to null when ready, else the reason (e.g. "Jamf Pro token: …"). */
-  readiness?: () => Promise<string | null>;
+  /** Whether this replica should get traffic, with the reason when not and Jamf Pro's reachability. */
+  readiness?: () => Promise<Readiness>;
 }
 
 /** Health, readiness and metrics live outside `/scim/v2` and need no SCIM token. */
@@ -14,9 +15,10 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
-    const reason = deps.readiness ? await deps.readiness() : null;
-    if (reason === null) return { status: 'ready' };
-    return reply.code(503).send({ status: 'not ready', reason });
+    const readiness: Readiness = deps.readiness ? await deps.readiness() : { ready: true };
+    const jamf = readiness.jamf === undefined ? {} : { jamf: readiness.jamf };
+    if (readiness.ready) return { status: 'ready', ...jamf };
+    return reply.code(503).send({ status: 'not ready', reason: readiness.reason, ...jamf });
   });
 
   const metricsAuth = deps.metricsToken ? createTokenCheck([deps.metricsToken]) : null;

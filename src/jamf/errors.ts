@@ -32,6 +32,16 @@ export class JamfError extends Error {
   }
 }
 
+/**
+ * The name is taken in Jamf Pro. Either Jamf said so, or a create with an unclear outcome found a
+ * same-named object it cannot prove it made.
+ */
+export class JamfDuplicateError extends JamfError {
+  constructor(message: string, route?: string) {
+    super('conflict', message, 409, route);
+  }
+}
+
 export function isJamfError(err: unknown, kind?: JamfErrorKind): err is JamfError {
   return err instanceof JamfError && (kind === undefined || err.kind === kind);
 }

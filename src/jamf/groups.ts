@@ -4,7 +4,7 @@ import { assertJamfId, asRecord, isJamfId, jsonBool, jsonInt, jsonString, parseJ
 import { createOnce } from './create-once.js';
 import { deleteById } from './delete-by-id.js';
 import { errorFromResponse } from './html-error.js';
-import type { JamfGroup, JamfGroupCreate, JamfGroupSummary, JamfGroupUpdate } from './types.js';
+import type { JamfCreateOptions, JamfGroup, JamfGroupCreate, JamfGroupSummary, JamfGroupUpdate } from './types.js';
 import { fillRoute } from './url.js';
 import { buildXml, listOf, parseXml, readEchoId, rootElement, text, toInt, type XmlObject } from './xml-codec.js';
 
@@ -58,7 +58,7 @@ async function findStaticGroupId(ctx: JamfContext, name: string): Promise<number
   return (await listGroups(ctx)).find((g) => !g.isSmart && g.name.toLowerCase() === lower)?.id;
 }
 
-export async function createGroup(ctx: JamfContext, group: JamfGroupCreate): Promise<number> {
+export async function createGroup(ctx: JamfContext, group: JamfGroupCreate, options: JamfCreateOptions = {}): Promise<number> {
   if (group.name.trim() === '') throw new JamfError('bad_request', 'a Jamf group needs a name', undefined, `POST ${GROUP_CREATE}`);
   // §4.3: request bodies always use the `user_group` root; site -1 = no site.
   const body = buildXml('user_group', {
@@ -78,6 +78,7 @@ export async function createGroup(ctx: JamfContext, group: JamfGroupCreate): Pro
       return found;
     },
     lookup: () => findStaticGroupId(ctx, group.name),
+    ...options,
   });
 }
 

@@ -83,6 +83,21 @@ export interface JamfGroupUpdate {
   replaceIds?: number[];
 }
 
+/**
+ * How a create may resolve an unclear outcome (a 5xx, a reset, a timeout): a same-named object
+ * found afterwards is taken as the one this create made only when that can be proven.
+ */
+export interface JamfCreateOptions {
+  /**
+   * The caller saw the name absent in Jamf before this create and no other request of this server
+   * for the name ran since (it holds the name's lock). Without it, an object found after the first
+   * unclear attempt may be somebody else's.
+   */
+  absentBefore?: boolean;
+  /** True when a Jamf id already belongs to another resource of this server: never adopted. */
+  claimed?: (id: number) => boolean;
+}
+
 export interface JamfServerInfo {
   version: string;
   /** `/api/v1/users` is served (Jamf Pro ≥ 11.26). */
@@ -101,8 +116,11 @@ export interface JamfApi {
   listUsers(): Promise<JamfUserSummary[]>;
   /** Only when `serverInfo().hasUsersApi`. Sorted by id ascending. */
   pageUsers(query: JamfUserPageQuery): Promise<JamfUserPage>;
-  /** Returns the new id. Never creates two users: an unclear failure is resolved by a name lookup. */
-  createUser(user: JamfUserWrite & { name: string }): Promise<number>;
+  /**
+   * Returns the new id. Never creates two users: an unclear failure is resolved by a name lookup,
+   * and a same-named user that this create cannot prove it made is a JamfDuplicateError.
+   */
+  createUser(user: JamfUserWrite & { name: string }, options?: JamfCreateOptions): Promise<number>;
   updateUser(id: number, user: JamfUserWrite): Promise<void>;
   /** Throws JamfError kind 'not_found' when the user does not exist. */
   deleteUser(id: number): Promise<void>;
@@ -111,7 +129,8 @@ export interface JamfApi {
   listGroups(): Promise<JamfGroupSummary[]>;
   /** null when Jamf answers 404. */
   getGroup(id: number): Promise<JamfGroup | null>;
-  createGroup(group: JamfGroupCreate): Promise<number>;
+  /** As createUser. */
+  createGroup(group: JamfGroupCreate, options?: JamfCreateOptions): Promise<number>;
   updateGroup(id: number, update: JamfGroupUpdate): Promise<void>;
   deleteGroup(id: number): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { JamfError } from './errors.js';
 import { deleteById } from './delete-by-id.js';
 import { assertJamfId, asRecord, isJamfId, jsonInt, jsonString, parseJsonBody, type JamfContext } from './context.js';
 import { createOnce } from './create-once.js';
-import type { JamfUser, JamfUserPage, JamfUserPageQuery, JamfUserSummary, JamfUserWrite } from './types.js';
+import type { JamfCreateOptions, JamfUser, JamfUserPage, JamfUserPageQuery, JamfUserSummary, JamfUserWrite } from './types.js';
 import { fillRoute, queryString } from './url.js';
 import { buildXml, isObject, listOf, parseXml, readEchoId, rootElement, text, toInt, type XmlObject } from './xml-codec.js';
 
@@ -142,7 +142,7 @@ export async function pageUsers(ctx: JamfContext, query: JamfUserPageQuery): Pro
   return { totalCount: jsonInt(json['totalCount']) ?? users.length, users };
 }
 
-export async function createUser(ctx: JamfContext, user: JamfUserWrite & { name: string }): Promise<number> {
+export async function createUser(ctx: JamfContext, user: JamfUserWrite & { name: string }, options: JamfCreateOptions = {}): Promise<number> {
   if (user.name.trim() === '') throw new JamfError('bad_request', 'a Jamf user needs a name', undefined, `POST ${USER_CREATE}`);
   const body = buildXml('user', userWriteXml(user));
   return createOnce(ctx, {
@@ -157,6 +157,7 @@ export async function createUser(ctx: JamfContext, user: JamfUserWrite & { name:
       return found.id;
     },
     lookup: async () => (await getUserByName(ctx, user.name))?.id,
+    ...options,
   });
 }
 

@@ -4,9 +4,16 @@
  */
 export function createKeyedLock() {
   const tails = new Map<string, Promise<unknown>>();
-  return async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = tails.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
+  let waiting = 0;
+  const withLock = async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = tails.get(key);
+    const queued = previous !== undefined;
+    if (queued) waiting += 1;
+    const start = () => {
+      if (queued) waiting -= 1;
+      return fn();
+    };
+    const run = (previous ?? Promise.resolve()).then(start, start);
     const tail = run.catch(() => undefined);
     tails.set(key, tail);
     try {
@@ -15,6 +22,9 @@ export function createKeyedLock() {
       if (tails.get(key) === tail) tails.delete(key);
     }
   };
+  /** Callers waiting for a key another caller holds. */
+  withLock.waiting = () => waiting;
+  return withLock;
 }
 
 export type KeyedLock = ReturnType<typeof createKeyedLock>;

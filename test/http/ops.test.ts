@@ -2,9 +2,11 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { createJamfClient, type JamfClient } from '../../src/jamf/index.js';
+import { createJamfHealth } from '../../src/jamf-health.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { StateStore } from '../../src/provisioning/ports.js';
+import { createReadiness } from '../../src/readiness.js';
 import { createSimulator, type Simulator } from '../../src/simulator/index.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 
@@ -38,13 +40,18 @@ describe('operations endpoints, logging and throttling', () => {
     cleanups.push(() => store.close());
     const metrics = createMetrics();
     const logs = captureLogs();
+    // Wired as in src/runtime.ts.
+    const health = createJamfHealth({ logger: logs.logger, metrics });
     const jamf: JamfClient = createJamfClient({
       baseUrl,
       clientId: sim.clientId,
       clientSecret: over.clientSecret ?? sim.clientSecret,
       logger: logs.logger,
       retries: 0,
-      onCall: metrics.observeJamf,
+      onCall: (e) => {
+        metrics.observeJamf(e);
+        health.observe(e);
+      },
       onTokenRefresh: metrics.tokenRefreshed,
     });
     cleanups.push(() => jamf.close());
@@ -55,14 +62,7 @@ describe('operations endpoints, logging and throttling', () => {
       logger: logs.logger,
       bearerTokens: [TOKEN],
       metrics,
-      readiness: async () => {
-        try {
-          await jamf.checkToken();
-          return null;
-        } catch (err) {
-          return `Jamf Pro token could not be obtained: ${(err as Error).message}`;
-        }
-      },
+      readiness: createReadiness({ store, jamf, health }),
       ...over,
     });
     cleanups.push(() => app.close());
@@ -74,16 +74,73 @@ describe('operations endpoints, logging and throttling', () => {
     expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
     const ready = await app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready' });
+    expect(ready.json()).toEqual({
+      status: 'ready',
+      jamf: { reachable: true, since: expect.any(String), lastSuccess: expect.any(String) },
+    });
   });
 
   it('answers /readyz 503 with the reason when Jamf rejects the API client', async () => {
     const { app, logs } = await setup({ clientSecret: 'wrong-secret-value' });
     const res = await app.inject({ url: '/readyz' });
     expect(res.statusCode).toBe(503);
-    expect(res.json().reason).toMatch(/Jamf Pro token could not be obtained/);
+    expect(res.json()).toMatchObject({
+      status: 'not ready',
+      reason: expect.stringMatching(/Jamf Pro token could not be obtained: Jamf Pro rejected the API client credentials .*invalid_client/),
+      // Jamf Pro answered: this is not an outage, it is this server's configuration.
+      jamf: { reachable: true },
+    });
     expect(res.body).not.toContain('wrong-secret-value');
     expect(logs.lines.join('\n')).not.toContain('wrong-secret-value');
+    const idp = await app.inject({ url: '/scim/v2/Users/1', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(idp.statusCode).toBe(502);
+    expect((await app.inject({ url: '/metrics' })).body).toMatch(/^jamf_up 1$/m);
+  });
+
+  it('stays ready through a Jamf Pro outage, which /metrics and one log line show at once', async () => {
+    const { app, sim, logs } = await setup();
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const parsed = () => logs.lines.map((l) => JSON.parse(l) as { level: number; msg: string; jamf?: Record<string, unknown> });
+    sim.setKnobs({ faults: { errorRate: 1, errorStatuses: [503] } });
+
+    for (let i = 0; i < 3; i++) expect((await app.inject({ url: '/scim/v2/Users/1', headers: auth })).statusCode).toBe(503);
+    const during = (await app.inject({ url: '/metrics' })).body;
+    expect(during).toMatch(/^jamf_up 0$/m);
+    expect(during).toMatch(/^jamf_outages_total 1$/m);
+    const outage = parsed().filter((l) => l.msg === 'jamf pro unreachable');
+    expect(outage).toEqual([expect.objectContaining({ level: 40, jamf: { method: 'GET', route: '/JSSResource/users/id/:id', status: 503 } })]);
+
+    // A load balancer must keep this replica: the IdP's retries need a server to answer them.
+    const ready = await app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({
+      status: 'ready',
+      jamf: { reachable: false, since: expect.any(String), lastError: 'GET /JSSResource/users/id/:id answered 503', lastSuccess: expect.any(String) },
+    });
+
+    sim.setKnobs({ faults: {} });
+    expect((await app.inject({ url: '/scim/v2/Users/1', headers: auth })).statusCode).toBe(200);
+    const after = (await app.inject({ url: '/metrics' })).body;
+    expect(after).toMatch(/^jamf_up 1$/m);
+    expect(after).toMatch(/^jamf_outages_total 1$/m);
+    expect(after).toMatch(/^jamf_last_success_timestamp_seconds \d+(\.\d+)?$/m);
+    const recovery = parsed().filter((l) => l.msg === 'jamf pro reachable again');
+    expect(recovery).toEqual([expect.objectContaining({ level: 30, jamf: expect.objectContaining({ status: 200, outageSeconds: expect.any(Number) }) })]);
+    expect(parsed().filter((l) => l.msg === 'jamf pro unreachable')).toHaveLength(1);
+    expect((await app.inject({ url: '/readyz' })).json()).toMatchObject({ status: 'ready', jamf: { reachable: true } });
+  });
+
+  it('stays ready when Jamf Pro cannot be reached at all and no token is cached', async () => {
+    const { app, sim } = await setup();
+    await sim.close();
+    const ready = await app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({
+      status: 'ready',
+      jamf: { reachable: false, since: expect.any(String), lastError: 'POST /api/v1/oauth/token: no answer (connection failed or timed out)' },
+    });
+    expect((await app.inject({ url: '/metrics' })).body).toMatch(/^jamf_up 0$/m);
+    expect((await app.inject({ url: '/scim/v2/Users/1', headers: { authorization: `Bearer ${TOKEN}` } })).statusCode).toBe(503);
   });
 
   it('exposes Prometheus metrics for SCIM requests, Jamf calls, token refreshes and lifecycle events', async () => {

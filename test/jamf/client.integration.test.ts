@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJamfClient, type JamfClient, type JamfClientOptions } from '../../src/jamf/client.js';
-import { isJamfError, type JamfError } from '../../src/jamf/errors.js';
+import { isJamfError, JamfDuplicateError, type JamfError } from '../../src/jamf/errors.js';
 import type { CallEvent } from '../../src/jamf/http-core.js';
 import { DEFAULT_PRIVILEGES, createSimulator } from '../../src/simulator/index.js';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/types.js';
@@ -163,14 +163,49 @@ describe('retries', () => {
 });
 
 describe('writes with an unclear outcome', () => {
-  it('does not duplicate a user whose POST response was lost', async () => {
+  it('does not duplicate a user whose POST response was lost, and takes it when the name was absent before', async () => {
     const h = await start();
     h.sim.setKnobs({ faults: { next: [{ method: 'POST', route: USER_ROUTE, fault: 'reset-after' }] } });
-    const id = await h.client.createUser({ name: 'lost-post', fullName: 'Lost Post' });
+    const id = await h.client.createUser({ name: 'lost-post', fullName: 'Lost Post' }, { absentBefore: true });
     const matches = usersNamed(h.sim, 'lost-post');
     expect(matches).toHaveLength(1);
     expect(matches[0]?.id).toBe(id);
     expect(h.sim.counters()[`POST ${USER_ROUTE}`]).toBe(1);
+  });
+
+  it('refuses as a duplicate a same-named user found after a lost response when the name was not seen absent before', async () => {
+    const h = await start();
+    h.sim.setKnobs({ faults: { next: [{ method: 'POST', route: USER_ROUTE, fault: 'reset-after' }] } });
+    const err = await failure(h.client.createUser({ name: 'lost-post', fullName: 'Lost Post' }));
+    expect(err).toBeInstanceOf(JamfDuplicateError);
+    expect(err.kind).toBe('conflict');
+    // Nothing created twice: the one Jamf user is left for the IdP to match by userName.
+    expect(usersNamed(h.sim, 'lost-post')).toHaveLength(1);
+    expect(h.sim.counters()[`POST ${USER_ROUTE}`]).toBe(1);
+  });
+
+  it('never takes a hand-made user of that name after a 500, even with the name seen absent, when the id is claimed', async () => {
+    const h = await start();
+    const byHand = h.sim.addUser({ name: 'taken' });
+    h.sim.setKnobs({ faults: { next: [{ method: 'POST', route: USER_ROUTE, fault: 500 }] } });
+    const err = await failure(h.client.createUser({ name: 'taken' }, { absentBefore: true, claimed: (id) => id === byHand }));
+    expect(err).toBeInstanceOf(JamfDuplicateError);
+    expect(usersNamed(h.sim, 'taken').map((u) => u.id)).toEqual([byHand]);
+  });
+
+  it('after a 500 and a lookup that finds nothing, takes what the repeat made even though its answer was lost too', async () => {
+    const h = await start();
+    h.sim.setKnobs({
+      faults: {
+        next: [
+          { method: 'POST', route: USER_ROUTE, fault: 500 },
+          { method: 'POST', route: USER_ROUTE, fault: 'reset-after' },
+        ],
+      },
+    });
+    const id = await h.client.createUser({ name: 'twice-unclear' });
+    expect(usersNamed(h.sim, 'twice-unclear').map((u) => u.id)).toEqual([id]);
+    expect(h.sim.counters()[`POST ${USER_ROUTE}`]).toBe(2);
   });
 
   it('repeats a POST that was answered 502 without being applied', async () => {
@@ -201,7 +236,7 @@ describe('writes with an unclear outcome', () => {
   it('resolves a lost create of a username with a slash through the list, not a /name/ route', async () => {
     const h = await start();
     h.sim.setKnobs({ faults: { next: [{ method: 'POST', route: USER_ROUTE, fault: 'reset-after' }] } });
-    const id = await h.client.createUser({ name: 'dept/jdoe' });
+    const id = await h.client.createUser({ name: 'dept/jdoe' }, { absentBefore: true });
     expect(usersNamed(h.sim, 'dept/jdoe').map((u) => u.id)).toEqual([id]);
     expect((await h.client.getUserByName('DEPT/jdoe'))?.id).toBe(id);
     expect(h.sim.counters()['GET /JSSResource/users/name/:name']).toBeUndefined();
@@ -240,7 +275,7 @@ describe('writes with an unclear outcome', () => {
     const h = await start();
     const u = h.sim.addUser({ name: 'member' });
     h.sim.setKnobs({ faults: { next: [{ method: 'POST', route: GROUP_ROUTE, fault: 'reset-after' }] } });
-    const id = await h.client.createGroup({ name: 'Lost Group', memberIds: [u] });
+    const id = await h.client.createGroup({ name: 'Lost Group', memberIds: [u] }, { absentBefore: true });
     const groups = [...h.sim.state.groups.values()].filter((g) => g.name === 'Lost Group');
     expect(groups.map((g) => g.id)).toEqual([id]);
     expect([...(groups[0]?.memberIds ?? [])]).toEqual([u]);

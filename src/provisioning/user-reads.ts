@@ -1,0 +1,289 @@
+/**
+ * Reads of users: by id, by indexed filter, and paged lists. A read never decides on its own:
+ * a row mid-lifecycle, or a Jamf 404 for a user the store knows, is settled under that user's
+ * lock, where no other request can be changing it (a deactivation in flight must not read as
+ * "deleted in Jamf by an administrator").
+ */
+import type { Logger } from 'pino';
+import type { JamfUser } from '../jamf/types.js';
+import { fromJamfError, jamfCall, notFound } from './errors.js';
+import { mapLimit, type KeyedLock } from './keyed-lock.js';
+import type { NameClaims } from './name-claims.js';
+import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
+import type { UserLifecycle } from './user-lifecycle.js';
+import { type ResourceContext, type ScimObject, userFromJamf, userFromTombstone } from './user-mapping.js';
+
+export interface UserReadsDeps {
+  jamf: JamfDirectory;
+  store: StateStore;
+  logger: Logger;
+  readConcurrency: number;
+  withLock: KeyedLock;
+  names: NameClaims;
+  lifecycle: UserLifecycle;
+  jamfIdFor: (scimId: string, record: UserRecord | null) => number | null;
+}
+
+/** A filter the service can answer with one lookup (see scim/filter `indexedLookup`). */
+export type UserLookup = { kind: 'id' | 'userName' | 'externalId' | 'email'; value: string };
+
+export interface UserListQuery {
+  lookup?: UserLookup;
+  /** Evaluated over each candidate resource; absent = all match. */
+  predicate?: (resource: ScimObject) => boolean;
+  /** 1-based. */
+  startIndex: number;
+  count: number;
+}
+
+export interface UserList {
+  totalResults: number;
+  resources: ScimObject[];
+}
+
+const CLASSIC_SORT = (a: { id: number }, b: { id: number }) => a.id - b.id;
+const JAMF_PAGE_MAX = 1000;
+
+/** Whether a row is still what an earlier read saw (every write moves `lastModified` or status). */
+function sameRow(a: UserRecord | null, b: UserRecord | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.status === b.status && a.jamfId === b.jamfId && a.lastModified === b.lastModified && a.groupIds.length === b.groupIds.length;
+}
+
+export function createUserReads(deps: UserReadsDeps) {
+  const { jamf, store, logger, withLock, lifecycle } = deps;
+
+  /** Group names by id; null when Jamf could not list them (then nothing is filtered by them). */
+  async function groupNames(): Promise<Map<number, string> | null> {
+    try {
+      return new Map((await jamf.listGroups()).map((g) => [g.id, g.name]));
+    } catch {
+      return null;
+    }
+  }
+
+  async function tombstoneView(record: UserRecord, ctx: ResourceContext): Promise<ScimObject> {
+    const names = await groupNames();
+    // A group deleted in Jamf meanwhile is no longer one of the user's groups.
+    const shown = names === null ? record : { ...record, groupIds: record.groupIds.filter((g) => names.has(g)) };
+    return userFromTombstone(shown, ctx, names ?? new Map());
+  }
+
+  const tombstoneResource = (record: UserRecord, ctx: ResourceContext) => userFromTombstone(record, ctx, new Map());
+
+  /**
+   * The user as it stands, decided under its lock: a half-done step finished, and a Jamf 404 for
+   * an active row taken as a deletion by an administrator (the row is dropped; the IdP may
+   * provision the user again). Callers hold the user's lock.
+   */
+  async function loadLocked(scimId: string): Promise<{ record: UserRecord | null; jamfUser: JamfUser | null }> {
+    let record = store.getUser(scimId);
+    if (record && record.status !== 'active') {
+      record = await lifecycle.settle(record);
+      if (record.status === 'inactive') return { record, jamfUser: null };
+    }
+    const jamfId = deps.jamfIdFor(scimId, record);
+    if (jamfId === null) throw notFound(`User ${scimId} not found`);
+    const jamfUser = await jamfCall(() => jamf.getUser(jamfId));
+    if (!jamfUser) {
+      if (record && sameRow(store.getUser(scimId), record)) store.deleteUser(record.scimId);
+      throw notFound(`User ${scimId} not found`);
+    }
+    return { record, jamfUser };
+  }
+
+  async function getLocked(scimId: string, ctx: ResourceContext): Promise<ScimObject> {
+    const { record, jamfUser } = await withLock(scimId, () =>
+      loadLocked(scimId).catch(async (err: unknown) => {
+        // A deactivation whose Jamf delete cannot finish yet still reads as what it is moving to.
+        const row = store.getUser(scimId);
+        if (row?.status === 'deactivating') return { record: row, jamfUser: null };
+        throw err;
+      }),
+    );
+    if (!jamfUser) return tombstoneView(record as UserRecord, ctx);
+    return userFromJamf(jamfUser, record ?? undefined, ctx, { withGroups: true });
+  }
+
+  /** One Jamf read on the common path; anything that needs deciding goes under the lock. */
+  async function get(scimId: string, ctx: ResourceContext): Promise<ScimObject> {
+    const record = store.getUser(scimId);
+    if (record?.status === 'inactive') return tombstoneView(record, ctx);
+    if (record && record.status !== 'active') return getLocked(scimId, ctx);
+    const jamfId = deps.jamfIdFor(scimId, record);
+    if (jamfId === null) throw notFound(`User ${scimId} not found`);
+    const jamfUser = await jamfCall(() => jamf.getUser(jamfId));
+    const after = store.getUser(scimId);
+    if (!sameRow(after, record)) {
+      // A lifecycle step ran while Jamf answered: read the state it left (or is moving to).
+      if (after?.status === 'inactive' || after?.status === 'deactivating') return tombstoneView(after, ctx);
+      return getLocked(scimId, ctx);
+    }
+    if (jamfUser) return userFromJamf(jamfUser, record ?? undefined, ctx, { withGroups: true });
+    return withLock(scimId, async () => {
+      const now = store.getUser(scimId);
+      if (!sameRow(now, record)) return getLocked(scimId, ctx);
+      // Unchanged since before the Jamf read: no step of this server removed the user; an administrator did.
+      if (record) store.deleteUser(record.scimId);
+      throw notFound(`User ${scimId} not found`);
+    });
+  }
+
+  function fromJamfUsers(users: JamfUser[], ctx: ResourceContext, withGroups: boolean): ScimObject[] {
+    const records = store.getUsersByJamfIds(users.map((u) => u.id));
+    const out: ScimObject[] = [];
+    for (const u of users) {
+      const record = records.get(u.id);
+      // A row mid-lifecycle is listed once, from its tombstone.
+      if (record && record.status !== 'active') continue;
+      out.push(userFromJamf(u, record, ctx, { withGroups }));
+    }
+    return out;
+  }
+
+  async function orMissing(read: Promise<ScimObject>): Promise<ScimObject[]> {
+    try {
+      return [await read];
+    } catch (err) {
+      if ((err as { status?: number }).status === 404) return [];
+      throw err;
+    }
+  }
+
+  const tombstonesNamed = (userName: string) => store.findUsersByUserName(userName).filter((r) => r.status !== 'active');
+
+  async function lookupCandidates(lookup: UserLookup, ctx: ResourceContext): Promise<ScimObject[]> {
+    switch (lookup.kind) {
+      case 'id':
+        return orMissing(get(lookup.value, ctx));
+      case 'userName': {
+        const before = tombstonesNamed(lookup.value);
+        if (before.length > 0) return before.map((r) => tombstoneResource(r, ctx));
+        const started = deps.names.beginLookup(lookup.value);
+        const user = await jamfCall(() => jamf.getUserByName(lookup.value));
+        // A deactivation that ran meanwhile: the user is its tombstone now, never missing.
+        const after = tombstonesNamed(lookup.value);
+        if (after.length > 0) return after.map((r) => tombstoneResource(r, ctx));
+        if (!user) deps.names.sawAbsent(lookup.value, started);
+        return user ? fromJamfUsers([user], ctx, true) : [];
+      }
+      case 'externalId': {
+        const out: ScimObject[] = [];
+        for (const r of store.findUsersByExternalId(lookup.value)) out.push(...(await orMissing(get(r.scimId, ctx))));
+        return out;
+      }
+      case 'email': {
+        const users = await jamfCall(() => jamf.findUsersByEmail(lookup.value));
+        const wanted = lookup.value.toLowerCase();
+        const tombstones = allTombstones().filter((r) => {
+          const emails = r.attributes.emails;
+          return Array.isArray(emails) && emails.some((e) => typeof e?.value === 'string' && e.value.toLowerCase() === wanted);
+        });
+        return [...fromJamfUsers(users.sort(CLASSIC_SORT), ctx, true), ...tombstones.map((r) => tombstoneResource(r, ctx))];
+      }
+    }
+  }
+
+  function allTombstones(): UserRecord[] {
+    return store.listTombstones(0, Number.MAX_SAFE_INTEGER);
+  }
+
+  async function readJamfUsers(ids: number[]): Promise<JamfUser[]> {
+    const users = await mapLimit(ids, deps.readConcurrency, (id) => jamfCall(() => jamf.getUser(id)));
+    return users.filter((u): u is JamfUser => u !== null);
+  }
+
+  /** One window of Jamf users in id order, plus Jamf's total; 0-based offset. */
+  async function jamfWindow(offset: number, count: number): Promise<{ total: number; users: JamfUser[] }> {
+    try {
+      const info = await jamf.serverInfo();
+      if (info.hasUsersApi) {
+        const size = Math.max(1, Math.min(count, JAMF_PAGE_MAX));
+        const first = Math.floor(offset / size);
+        const page = await jamf.pageUsers({ page: first, pageSize: size });
+        const users = [...page.users];
+        const endOffset = offset + count;
+        let nextPage = first + 1;
+        // A window that is not aligned to Jamf's pages spans two of them.
+        while (count > 0 && nextPage * size < Math.min(endOffset, page.totalCount)) {
+          users.push(...(await jamf.pageUsers({ page: nextPage, pageSize: size })).users);
+          nextPage++;
+        }
+        const skip = offset - first * size;
+        return { total: page.totalCount, users: users.slice(skip, skip + count) };
+      }
+      const all = (await jamf.listUsers()).sort(CLASSIC_SORT);
+      const ids = all.slice(offset, offset + count).map((u) => u.id);
+      return { total: all.length, users: await readJamfUsers(ids) };
+    } catch (err) {
+      throw fromJamfError(err);
+    }
+  }
+
+  async function allJamfUsers(): Promise<JamfUser[]> {
+    try {
+      const info = await jamf.serverInfo();
+      if (info.hasUsersApi) {
+        const users: JamfUser[] = [];
+        for (let page = 0; ; page++) {
+          const res = await jamf.pageUsers({ page, pageSize: JAMF_PAGE_MAX });
+          users.push(...res.users);
+          if (res.users.length < JAMF_PAGE_MAX || users.length >= res.totalCount) return users;
+        }
+      }
+      const all = (await jamf.listUsers()).sort(CLASSIC_SORT);
+      return await readJamfUsers(all.map((u) => u.id));
+    } catch (err) {
+      throw fromJamfError(err);
+    }
+  }
+
+  /**
+   * A row a failure left mid-lifecycle is in Jamf and among the tombstones at once. A listing
+   * finishes such rows first (design.md §4), so that every user is counted and paged once; if
+   * Jamf still fails, the listing goes on and the next request tries again.
+   */
+  async function settlePending(): Promise<void> {
+    for (const row of allTombstones()) {
+      if (row.status === 'inactive') continue;
+      await withLock(row.scimId, async () => {
+        const fresh = store.getUser(row.scimId);
+        if (fresh?.status !== 'deactivating' && fresh?.status !== 'reactivating') return;
+        await lifecycle.settle(fresh).catch((err: unknown) => {
+          logger.warn({ scimId: row.scimId, err: (err as Error).message }, 'could not finish an interrupted lifecycle step yet');
+        });
+      });
+    }
+  }
+
+  async function list(query: UserListQuery, ctx: ResourceContext): Promise<UserList> {
+    const offset = query.startIndex - 1;
+    if (!query.lookup) await settlePending();
+    if (query.lookup || query.predicate) {
+      let candidates: ScimObject[];
+      if (query.lookup) {
+        candidates = await lookupCandidates(query.lookup, ctx);
+      } else {
+        const hasUsersApi = (await jamf.serverInfo().catch((e) => Promise.reject(fromJamfError(e)))).hasUsersApi;
+        candidates = [...fromJamfUsers(await allJamfUsers(), ctx, !hasUsersApi), ...allTombstones().map((r) => tombstoneResource(r, ctx))];
+      }
+      const matches = query.predicate ? candidates.filter(query.predicate) : candidates;
+      return { totalResults: matches.length, resources: matches.slice(offset, offset + query.count) };
+    }
+
+    const { total: jamfTotal, users } = await jamfWindow(offset, query.count);
+    const hasUsersApi = (await jamf.serverInfo()).hasUsersApi;
+    const resources = fromJamfUsers(users, ctx, !hasUsersApi);
+    const tombstoneTotal = store.countTombstones();
+    const room = query.count - users.length;
+    if (room > 0 && offset + users.length >= jamfTotal) {
+      const tombOffset = Math.max(0, offset - jamfTotal);
+      resources.push(...store.listTombstones(tombOffset, room).map((r) => tombstoneResource(r, ctx)));
+    }
+    return { totalResults: jamfTotal + tombstoneTotal, resources };
+  }
+
+  return { get, list, loadLocked, groupNames, tombstoneResource };
+}
+
+export type UserReads = ReturnType<typeof createUserReads>;

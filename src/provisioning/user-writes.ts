@@ -1,0 +1,215 @@
+/**
+ * Writes of users: create, update (PATCH and PUT, deactivation and reactivation included) and
+ * delete. An update or delete holds the user's lock from its first read to its last write; a
+ * write that creates, renames, deactivates or reactivates also holds the lock of each userName
+ * it touches, so a create of that name cannot slip between a tombstone and its Jamf delete.
+ */
+import { isJamfError } from '../jamf/errors.js';
+import type { JamfUser } from '../jamf/types.js';
+import { ScimError } from '../scim/errors.js';
+import { conflict, fromJamfError, invalidValue, notFound } from './errors.js';
+import type { KeyedLock } from './keyed-lock.js';
+import { nameKey, type NameClaims } from './name-claims.js';
+import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
+import { isDuplicateName, type UserEvent, type UserLifecycle } from './user-lifecycle.js';
+import {
+  type ResourceContext,
+  type ScimObject,
+  idpAttributes,
+  jamfWriteDiff,
+  storedAttributes,
+  toJamfWrite,
+  userFromJamf,
+  userFromTombstone,
+} from './user-mapping.js';
+import type { UserReads } from './user-reads.js';
+
+export type UserMutation = (current: ScimObject) => ScimObject;
+
+export interface UserWritesDeps {
+  jamf: Pick<JamfDirectory, 'createUser' | 'updateUser' | 'deleteUser'>;
+  store: StateStore;
+  withLock: KeyedLock;
+  names: NameClaims;
+  lifecycle: UserLifecycle;
+  reads: Pick<UserReads, 'loadLocked' | 'groupNames' | 'tombstoneResource'>;
+  jamfIdFor: (scimId: string, record: UserRecord | null) => number | null;
+  now: () => string;
+  emit: (event: UserEvent) => void;
+}
+
+export function createUserWrites(deps: UserWritesDeps) {
+  const { jamf, store, withLock, names, lifecycle, reads } = deps;
+
+  function assertUserNameFree(userName: string, exceptScimId?: string) {
+    const taken = store.findUsersByUserName(userName).find((r) => r.scimId !== exceptScimId && r.status !== 'active');
+    if (taken) throw conflict(`userName "${userName}" is already taken by an inactive user`);
+  }
+
+  function jamfConflict(err: unknown, userName: string): never {
+    if (isDuplicateName(err)) throw conflict(`userName "${userName}" is already taken in Jamf Pro`);
+    throw fromJamfError(err);
+  }
+
+  const claimedByAnyone = (id: number) => store.getUserByJamfId(id) !== null;
+
+  async function create(user: ScimObject, ctx: ResourceContext): Promise<ScimObject> {
+    const userName = user.userName as string;
+    return names.withNames([userName], async () => {
+      assertUserNameFree(userName);
+      const write = toJamfWrite(user);
+      const stamp = deps.now();
+      const base = {
+        userName,
+        externalId: typeof user.externalId === 'string' ? user.externalId : null,
+        attributes: storedAttributes(user),
+        groupIds: [],
+        created: stamp,
+        lastModified: stamp,
+      };
+      if (user.active === false) {
+        // Created inactive: nothing goes to Jamf until the IdP activates the user.
+        const record: UserRecord = { ...base, scimId: crypto.randomUUID(), jamfId: null, status: 'inactive', writtenFullName: null };
+        store.putUser(record);
+        return reads.tombstoneResource(record, ctx);
+      }
+      const absentBefore = names.takeAbsent(userName);
+      names.writing(userName);
+      let jamfId: number;
+      try {
+        jamfId = await jamf.createUser(write, { absentBefore, claimed: claimedByAnyone });
+      } catch (err) {
+        jamfConflict(err, userName);
+      }
+      const record: UserRecord = { ...base, scimId: String(jamfId), jamfId, status: 'active', writtenFullName: write.fullName };
+      store.putUser(record);
+      deps.emit('created');
+      const jamfUser: JamfUser = { id: jamfId, ...write, managedAppleId: '', groups: [] };
+      return userFromJamf(jamfUser, record, ctx, { withGroups: true });
+    });
+  }
+
+  async function update(scimId: string, mutate: UserMutation, ctx: ResourceContext): Promise<ScimObject> {
+    return withLock(scimId, async () => {
+      const { record, jamfUser } = await reads.loadLocked(scimId);
+      if (!jamfUser) return updateInactive(record as UserRecord, mutate, ctx);
+
+      const current = userFromJamf(jamfUser, record ?? undefined, ctx, { withGroups: true });
+      const next = mutate(current);
+      const userName = typeof next.userName === 'string' ? next.userName : '';
+      if (userName === '') throw invalidValue('userName is required');
+      const renamed = nameKey(userName) !== nameKey(jamfUser.name);
+      const deactivating = next.active === false;
+      const touched = renamed ? [jamfUser.name, userName] : deactivating ? [jamfUser.name] : [];
+      return names.withNames(touched, async () => {
+        if (renamed) assertUserNameFree(userName, scimId);
+        const stamp = deps.now();
+        const externalId = next.externalId === undefined || next.externalId === null ? null : String(next.externalId);
+        // A tombstone keeps everything the user showed, derived name parts included: its Jamf
+        // record, where they came from, is about to be deleted.
+        const attributes = deactivating ? storedAttributes(next) : idpAttributes(next, current, record?.attributes ?? {});
+        const write = toJamfWrite(attributes);
+        const nextRecord: UserRecord = {
+          scimId,
+          jamfId: jamfUser.id,
+          userName,
+          externalId,
+          status: 'active',
+          attributes,
+          writtenFullName: write.fullName,
+          groupIds: [],
+          created: record?.created ?? stamp,
+          lastModified: stamp,
+        };
+
+        if (deactivating) {
+          // Deactivate (design.md §4): tombstone first, durably, then delete in Jamf.
+          const staticGroups = lifecycle.keptGroups(jamfUser.groups.filter((g) => !g.isSmart).map((g) => g.id));
+          const pending: UserRecord = { ...nextRecord, status: 'deactivating', groupIds: staticGroups };
+          store.putUser(pending);
+          const done = await lifecycle.finishDeactivation(pending);
+          return userFromTombstone(done, ctx, new Map(jamfUser.groups.map((g) => [g.id, g.name])));
+        }
+
+        const diff = jamfWriteDiff(write, jamfUser);
+        if (Object.keys(diff).length > 0) {
+          if (renamed) names.writing(userName);
+          try {
+            await jamf.updateUser(jamfUser.id, diff);
+          } catch (err) {
+            jamfConflict(err, userName);
+          }
+        }
+        store.putUser(nextRecord);
+        const updated: JamfUser = { ...jamfUser, ...write };
+        return userFromJamf(updated, nextRecord, ctx, { withGroups: true });
+      });
+    });
+  }
+
+  async function updateInactive(record: UserRecord, mutate: UserMutation, ctx: ResourceContext): Promise<ScimObject> {
+    const current = reads.tombstoneResource(record, ctx);
+    const next = mutate(current);
+    const userName = typeof next.userName === 'string' ? next.userName : '';
+    if (userName === '') throw invalidValue('userName is required');
+    const renamed = nameKey(userName) !== nameKey(record.userName);
+    const reactivating = next.active === true;
+    const touched = renamed ? [record.userName, userName] : reactivating ? [userName] : [];
+    return names.withNames(touched, async () => {
+      if (renamed) assertUserNameFree(userName, record.scimId);
+      const externalId = next.externalId === undefined || next.externalId === null ? null : String(next.externalId);
+      const updated: UserRecord = {
+        ...record,
+        userName,
+        externalId,
+        attributes: storedAttributes(next),
+        lastModified: deps.now(),
+      };
+      if (!reactivating) {
+        // Changes while inactive touch only the tombstone (design.md §4).
+        store.putUser(updated);
+        return reads.tombstoneResource(updated, ctx);
+      }
+      const pending: UserRecord = { ...updated, status: 'reactivating', jamfId: null };
+      store.putUser(pending);
+      let finished: Awaited<ReturnType<UserLifecycle['finishReactivation']>>;
+      try {
+        finished = await lifecycle.finishReactivation(pending, false);
+      } catch (err) {
+        // A refused reactivation (userName taken in Jamf) applies nothing, also not the request's
+        // other changes; an unavailable Jamf leaves `pending` for the next request to complete.
+        if (err instanceof ScimError && err.status === 409) store.putUser(record);
+        throw err;
+      }
+      const { record: done, jamfUser } = finished;
+      const restored = lifecycle.keptGroups(record.groupIds);
+      if (restored.length > 0) {
+        const groupNames = (await reads.groupNames()) ?? new Map<number, string>();
+        jamfUser.groups = restored
+          .filter((g) => groupNames.has(g))
+          .map((g) => ({ id: g, name: groupNames.get(g) as string, isSmart: false }));
+      }
+      return userFromJamf(jamfUser, done, ctx, { withGroups: true });
+    });
+  }
+
+  async function remove(scimId: string): Promise<void> {
+    return withLock(scimId, async () => {
+      const record = store.getUser(scimId);
+      const jamfId = deps.jamfIdFor(scimId, record);
+      if (record === null && jamfId === null) throw notFound(`User ${scimId} not found`);
+      if (jamfId !== null) {
+        try {
+          await jamf.deleteUser(jamfId);
+        } catch (err) {
+          if (!isJamfError(err, 'not_found')) throw fromJamfError(err);
+          if (record === null) throw notFound(`User ${scimId} not found`);
+        }
+      }
+      if (record) store.deleteUser(scimId);
+      deps.emit('deleted');
+    });
+  }
+
+  return { create, update, remove };
+}

@@ -1,0 +1,89 @@
+/**
+ * `/readyz` reports only what is wrong with this replica. A Jamf Pro outage hits every replica
+ * alike: while it lasts the SCIM routes answer 503 + Retry-After and the IdP retries, whereas a
+ * load balancer that took every replica out would turn those retries into connection errors. So
+ * an outage is shown (in the body, `/metrics` and the log) but keeps the replica ready. Not ready
+ * means the state store cannot be written, or Jamf Pro answered and refused this server's token
+ * request (wrong secret, disabled API client, wrong token path): a misconfiguration that a
+ * rolling deploy must stop at.
+ */
+import { isJamfError, type JamfErrorKind } from './jamf/errors.js';
+import type { JamfReachability } from './jamf-health.js';
+
+export type Readiness =
+  | { ready: true; jamf?: JamfReachability }
+  | { ready: false; reason: string; jamf?: JamfReachability };
+
+export interface ReadinessDeps {
+  store: { checkWritable(): void };
+  /** Resolves once a token is held; a cached one costs no Jamf call. */
+  jamf: { checkToken(): Promise<void> };
+  health: { snapshot(): JamfReachability };
+  now?: () => number;
+  /**
+   * Longest wait for a token request before answering from what is known. Below the 1 s default
+   * probe timeout of Kubernetes, so a Jamf Pro that does not answer cannot fail the probe itself.
+   */
+  waitMs?: number;
+  /** While Jamf is down or refused the token, readiness asks Jamf again at most this often. */
+  recheckMs?: number;
+}
+
+/** Failures on Jamf Pro's side, the same for every replica; any other answer refused this server. */
+const JAMF_SIDE: ReadonlySet<JamfErrorKind> = new Set(['network', 'timeout', 'unavailable', 'server']);
+
+export function createReadiness(deps: ReadinessDeps): () => Promise<Readiness> {
+  const now = deps.now ?? Date.now;
+  const waitMs = deps.waitMs ?? 750;
+  const recheckMs = deps.recheckMs ?? 10_000;
+  let refusal: string | undefined;
+  let checking: Promise<void> | undefined;
+  let lastCheckAt: number | undefined;
+
+  const check = (): Promise<void> => {
+    lastCheckAt = now();
+    checking ??= deps.jamf
+      .checkToken()
+      .then(
+        () => {
+          refusal = undefined;
+        },
+        (err: unknown) => {
+          // An outage says nothing about the credentials: the last verdict on them stands.
+          if (isJamfError(err) && JAMF_SIDE.has(err.kind)) return;
+          refusal = `Jamf Pro token could not be obtained: ${err instanceof Error ? err.message : String(err)}`;
+        },
+      )
+      .finally(() => {
+        checking = undefined;
+      });
+    return checking;
+  };
+
+  const within = async (work: Promise<void>, ms: number): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+      timer.unref();
+    });
+    try {
+      await Promise.race([work, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return async () => {
+    try {
+      deps.store.checkWritable();
+    } catch (err) {
+      return { ready: false, reason: `state store is not writable: ${(err as Error).message}`, jamf: deps.health.snapshot() };
+    }
+    // Probes come every few seconds from every balancer; during an outage or after a refusal a
+    // token request per probe would add load where Jamf can least take it, so the verdict is reused.
+    const reuseVerdict = deps.health.snapshot().reachable === false || refusal !== undefined;
+    if (!reuseVerdict || lastCheckAt === undefined || now() - lastCheckAt >= recheckMs) await within(check(), waitMs);
+    const jamf = deps.health.snapshot();
+    return refusal === undefined ? { ready: true, jamf } : { ready: false, reason: refusal, jamf };
+  };
+}
