@@ -7,6 +7,7 @@
  * budgets are reported as targets (met or not) and never fail the run.
  */
 import { cpus, loadavg } from 'node:os';
+import { groupBurst } from './group-burst.js';
 import { importScale } from './import-scale.js';
 import { provisioningRun } from './provisioning-run.js';
 import { scimOverhead } from './scim-overhead.js';
@@ -17,6 +18,7 @@ const BENCHES: Array<{ name: string; aliases: string[]; run: Bench }> = [
   { name: 'provisioning-run', aliases: ['users-workload', 'provisioning', 'jamf-bound'], run: provisioningRun },
   { name: 'scim-overhead', aliases: ['overhead'], run: scimOverhead },
   { name: 'import-scale', aliases: ['import'], run: importScale },
+  { name: 'group-burst', aliases: ['coalescing'], run: groupBurst },
 ];
 
 async function main(): Promise<void> {

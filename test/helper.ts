@@ -1,10 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
 import { buildApp, type AppDeps } from '../src/app.js';
 import { createJamfClient } from '../src/jamf/index.js';
+import { createLogger } from '../src/log.js';
+import type { Metrics } from '../src/metrics.js';
 import type { StateStore } from '../src/provisioning/ports.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
@@ -83,4 +86,22 @@ export async function startTestServer(simOptions: SimulatorOptions = {}, appOpti
     },
   };
   return server;
+}
+
+/** A logger as the server builds it (src/log.ts), and every line it writes. */
+export function captureLogs(level = 'debug') {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ level }, stream) };
+}
+
+/** The value of an unlabelled metric, as `/metrics` would show it now. */
+export async function gauge(metrics: Metrics, name: string): Promise<number> {
+  const metric = await metrics.registry.getSingleMetric(name)?.get();
+  return metric?.values[0]?.value ?? 0;
 }

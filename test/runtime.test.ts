@@ -1,27 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/log.js';
 import { startServer } from '../src/runtime.js';
 import { createSimulator, type Simulator } from '../src/simulator/index.js';
+import { captureLogs } from './helper.js';
 
 const TOKEN = 'runtime-test-token-0123456789';
-
-function captureLogs() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ level: 'info' }, stream) };
-}
 
 describe('running server', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -83,7 +71,7 @@ describe('running server', () => {
   it('shows a Jamf Pro outage on /metrics, /readyz and in the log, and stays ready', async () => {
     const sim = createSimulator({ seedUsers: 1 });
     cleanups.push(() => sim.close());
-    const { lines, logger } = captureLogs();
+    const { lines, logger } = captureLogs('info');
     const get = await serve(sim, { JAMF_RETRIES: '0' }, logger);
     const auth = { authorization: `Bearer ${TOKEN}` };
     expect((await get('/metrics')).text).toMatch(/^jamf_up 1$/m);
@@ -105,7 +93,7 @@ describe('running server', () => {
   it('is not ready when Jamf Pro rejects the API client secret', async () => {
     const sim = createSimulator({ seedUsers: 1 });
     cleanups.push(() => sim.close());
-    const logs = captureLogs();
+    const logs = captureLogs('info');
     const get = await serve(sim, { JAMF_CLIENT_SECRET: 'not-the-simulator-secret' }, logs.logger);
     const ready = await get('/readyz');
     expect(ready.status).toBe(503);

@@ -13,6 +13,8 @@ export interface SimChildConfig {
   maxConcurrent?: number;
   version?: string;
   tokenLifetimeSeconds?: number;
+  /** The simulator's `concurrentWrites` knob: how overlapping Classic PUTs to one record behave. */
+  concurrentWrites?: 'atomic' | 'lost-update' | 'fail';
 }
 
 export interface ScimChildConfig {

@@ -68,6 +68,7 @@ async function startSim(config: SimChildConfig) {
     counters: () => sim.counters(),
     resetCounters: () => sim.resetCounters(),
     maxObservedConcurrency: () => sim.maxObservedConcurrency(),
+    maxConcurrentWrites: () => sim.maxConcurrentWrites(),
     setKnobs: (patch) => sim.setKnobs(patch as Parameters<Simulator['setKnobs']>[0]),
     addUsers: (args) => {
       const { count, prefix } = args as { count: number; prefix: string };

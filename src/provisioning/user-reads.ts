@@ -1,13 +1,12 @@
 /**
- * Reads of users: by id, by indexed filter, and paged lists. A read never decides on its own:
+ * Reads of users: by id and by indexed filter (lists are in user-listing.ts). A read never decides on its own:
  * a row mid-lifecycle, or a Jamf 404 for a user the store knows, is settled under that user's
  * lock, where no other request can be changing it (a deactivation in flight must not read as
  * "deleted in Jamf by an administrator").
  */
-import type { Logger } from 'pino';
 import type { JamfUser } from '../jamf/types.js';
-import { fromJamfError, jamfCall, notFound } from './errors.js';
-import { mapLimit, type KeyedLock } from './keyed-lock.js';
+import { jamfCall, notFound } from './errors.js';
+import type { KeyedLock } from './keyed-lock.js';
 import type { NameClaims } from './name-claims.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
 import type { UserLifecycle } from './user-lifecycle.js';
@@ -16,8 +15,6 @@ import { type ResourceContext, type ScimObject, userFromJamf, userFromTombstone 
 export interface UserReadsDeps {
   jamf: JamfDirectory;
   store: StateStore;
-  logger: Logger;
-  readConcurrency: number;
   withLock: KeyedLock;
   names: NameClaims;
   lifecycle: UserLifecycle;
@@ -42,7 +39,6 @@ export interface UserList {
 }
 
 const CLASSIC_SORT = (a: { id: number }, b: { id: number }) => a.id - b.id;
-const JAMF_PAGE_MAX = 1000;
 
 /** Whether a row is still what an earlier read saw (every write moves `lastModified` or status). */
 function sameRow(a: UserRecord | null, b: UserRecord | null): boolean {
@@ -51,7 +47,7 @@ function sameRow(a: UserRecord | null, b: UserRecord | null): boolean {
 }
 
 export function createUserReads(deps: UserReadsDeps) {
-  const { jamf, store, logger, withLock, lifecycle } = deps;
+  const { jamf, store, withLock, lifecycle } = deps;
 
   /** Group names by id; null when Jamf could not list them (then nothing is filtered by them). */
   async function groupNames(): Promise<Map<number, string> | null> {
@@ -188,102 +184,7 @@ export function createUserReads(deps: UserReadsDeps) {
     return store.listTombstones(0, Number.MAX_SAFE_INTEGER);
   }
 
-  async function readJamfUsers(ids: number[]): Promise<JamfUser[]> {
-    const users = await mapLimit(ids, deps.readConcurrency, (id) => jamfCall(() => jamf.getUser(id)));
-    return users.filter((u): u is JamfUser => u !== null);
-  }
-
-  /** One window of Jamf users in id order, plus Jamf's total; 0-based offset. */
-  async function jamfWindow(offset: number, count: number): Promise<{ total: number; users: JamfUser[] }> {
-    try {
-      const info = await jamf.serverInfo();
-      if (info.hasUsersApi) {
-        const size = Math.max(1, Math.min(count, JAMF_PAGE_MAX));
-        const first = Math.floor(offset / size);
-        const page = await jamf.pageUsers({ page: first, pageSize: size });
-        const users = [...page.users];
-        const endOffset = offset + count;
-        let nextPage = first + 1;
-        // A window that is not aligned to Jamf's pages spans two of them.
-        while (count > 0 && nextPage * size < Math.min(endOffset, page.totalCount)) {
-          users.push(...(await jamf.pageUsers({ page: nextPage, pageSize: size })).users);
-          nextPage++;
-        }
-        const skip = offset - first * size;
-        return { total: page.totalCount, users: users.slice(skip, skip + count) };
-      }
-      const all = (await jamf.listUsers()).sort(CLASSIC_SORT);
-      const ids = all.slice(offset, offset + count).map((u) => u.id);
-      return { total: all.length, users: await readJamfUsers(ids) };
-    } catch (err) {
-      throw fromJamfError(err);
-    }
-  }
-
-  async function allJamfUsers(): Promise<JamfUser[]> {
-    try {
-      const info = await jamf.serverInfo();
-      if (info.hasUsersApi) {
-        const users: JamfUser[] = [];
-        for (let page = 0; ; page++) {
-          const res = await jamf.pageUsers({ page, pageSize: JAMF_PAGE_MAX });
-          users.push(...res.users);
-          if (res.users.length < JAMF_PAGE_MAX || users.length >= res.totalCount) return users;
-        }
-      }
-      const all = (await jamf.listUsers()).sort(CLASSIC_SORT);
-      return await readJamfUsers(all.map((u) => u.id));
-    } catch (err) {
-      throw fromJamfError(err);
-    }
-  }
-
-  /**
-   * A row a failure left mid-lifecycle is in Jamf and among the tombstones at once. A listing
-   * finishes such rows first (design.md §4), so that every user is counted and paged once; if
-   * Jamf still fails, the listing goes on and the next request tries again.
-   */
-  async function settlePending(): Promise<void> {
-    for (const row of allTombstones()) {
-      if (row.status === 'inactive') continue;
-      await withLock(row.scimId, async () => {
-        const fresh = store.getUser(row.scimId);
-        if (fresh?.status !== 'deactivating' && fresh?.status !== 'reactivating') return;
-        await lifecycle.settle(fresh).catch((err: unknown) => {
-          logger.warn({ scimId: row.scimId, err: (err as Error).message }, 'could not finish an interrupted lifecycle step yet');
-        });
-      });
-    }
-  }
-
-  async function list(query: UserListQuery, ctx: ResourceContext): Promise<UserList> {
-    const offset = query.startIndex - 1;
-    if (!query.lookup) await settlePending();
-    if (query.lookup || query.predicate) {
-      let candidates: ScimObject[];
-      if (query.lookup) {
-        candidates = await lookupCandidates(query.lookup, ctx);
-      } else {
-        const hasUsersApi = (await jamf.serverInfo().catch((e) => Promise.reject(fromJamfError(e)))).hasUsersApi;
-        candidates = [...fromJamfUsers(await allJamfUsers(), ctx, !hasUsersApi), ...allTombstones().map((r) => tombstoneResource(r, ctx))];
-      }
-      const matches = query.predicate ? candidates.filter(query.predicate) : candidates;
-      return { totalResults: matches.length, resources: matches.slice(offset, offset + query.count) };
-    }
-
-    const { total: jamfTotal, users } = await jamfWindow(offset, query.count);
-    const hasUsersApi = (await jamf.serverInfo()).hasUsersApi;
-    const resources = fromJamfUsers(users, ctx, !hasUsersApi);
-    const tombstoneTotal = store.countTombstones();
-    const room = query.count - users.length;
-    if (room > 0 && offset + users.length >= jamfTotal) {
-      const tombOffset = Math.max(0, offset - jamfTotal);
-      resources.push(...store.listTombstones(tombOffset, room).map((r) => tombstoneResource(r, ctx)));
-    }
-    return { totalResults: jamfTotal + tombstoneTotal, resources };
-  }
-
-  return { get, list, loadLocked, groupNames, tombstoneResource };
+  return { get, loadLocked, groupNames, tombstoneResource, lookupCandidates, fromJamfUsers, allTombstones };
 }
 
 export type UserReads = ReturnType<typeof createUserReads>;

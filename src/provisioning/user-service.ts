@@ -5,6 +5,7 @@ import { createNameClaims } from './name-claims.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
 import { createUserLifecycle, type UserEvent } from './user-lifecycle.js';
 import { primaryValue } from './user-mapping.js';
+import { createUserListing } from './user-listing.js';
 import { createUserReads } from './user-reads.js';
 import { createUserWrites } from './user-writes.js';
 
@@ -24,7 +25,7 @@ export interface UserServiceDeps {
 }
 
 /**
- * Users: reads (user-reads.ts), writes (user-writes.ts) and the lifecycle steps they share
+ * Users: reads (user-reads.ts), lists (user-listing.ts), writes (user-writes.ts) and the lifecycle steps they share
  * (user-lifecycle.ts). One lock per SCIM id serialises everything that decides about a user.
  */
 export function createUserService(deps: UserServiceDeps) {
@@ -45,7 +46,8 @@ export function createUserService(deps: UserServiceDeps) {
   }
 
   const lifecycle = createUserLifecycle({ jamf, store, logger, names, groupWriter: deps.groupWriter, now, emit });
-  const reads = createUserReads({ jamf, store, logger, readConcurrency: deps.readConcurrency, withLock, names, lifecycle, jamfIdFor });
+  const reads = createUserReads({ jamf, store, withLock, names, lifecycle, jamfIdFor });
+  const listing = createUserListing({ jamf, store, logger, readConcurrency: deps.readConcurrency, withLock, lifecycle, reads });
   const writes = createUserWrites({ jamf, store, withLock, names, lifecycle, reads, jamfIdFor, now, emit });
 
   /** Store rows that resolve a SCIM user id to the Jamf id groups use. */
@@ -56,7 +58,7 @@ export function createUserService(deps: UserServiceDeps) {
 
   return {
     get: reads.get,
-    list: reads.list,
+    list: listing.list,
     create: writes.create,
     update: writes.update,
     remove: writes.remove,

@@ -1,30 +1,17 @@
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { createJamfClient, type JamfClient } from '../../src/jamf/index.js';
 import { createJamfHealth } from '../../src/jamf-health.js';
-import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { StateStore } from '../../src/provisioning/ports.js';
 import { createReadiness } from '../../src/readiness.js';
 import { createSimulator, type Simulator } from '../../src/simulator/index.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { captureLogs } from '../helper.js';
 
 const TOKEN = 'ops-test-bearer-token-0123456789';
 /** The simulator's default client secret. */
 const SIM_SECRET = 'simulator-secret';
-
-/** Collects every log line the app writes. */
-function captureLogs() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ level: 'debug' }, stream) };
-}
 
 describe('operations endpoints, logging and throttling', () => {
   const cleanups: Array<() => Promise<void> | void> = [];

@@ -4,8 +4,8 @@
  * chosen moments with simulator traps, so each interleaving is exact, not timed.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMetrics, type Metrics } from '../../src/metrics.js';
-import { startTestServer, type TestServer } from '../helper.js';
+import { createMetrics } from '../../src/metrics.js';
+import { gauge, startTestServer, type TestServer } from '../helper.js';
 import { ENTERPRISE, createUser, expectScimError, jamfUsersNamed, oktaCreateBody, patchBody, q, storeUserRows } from './users-support.js';
 
 const USER_BY_ID = '/JSSResource/users/id/:id';
@@ -19,11 +19,6 @@ afterEach(async () => {
 });
 
 const setActive = (id: string, active: boolean) => t.scim('PATCH', `/scim/v2/Users/${id}`, patchBody({ op: 'replace', value: { active } }));
-
-async function gauge(metrics: Metrics, name: string): Promise<number> {
-  const metric = await metrics.registry.getSingleMetric(name)?.get();
-  return metric?.values[0]?.value ?? 0;
-}
 
 describe('a read racing a lifecycle step', () => {
   it('a GET whose Jamf read started before a deactivation reads the tombstone after it; the user can still come back', async () => {
@@ -129,6 +124,25 @@ describe('a read racing a lifecycle step', () => {
     const now = (await t.scim('GET', `/scim/v2/Users/${id}`)).json();
     expect(now).toMatchObject({ active: true, title: 'CTO', [ENTERPRISE]: { department: 'Research' } });
     expect(now.groups.map((g: { display: string }) => g.display)).toEqual(['Eng']);
+  });
+});
+
+describe('one writer per Jamf user', () => {
+  it('10 concurrent PATCHes to one user reach a Jamf that loses overlapping updates one at a time; the last one answered is what Jamf holds', async () => {
+    t = await startTestServer({ concurrentWrites: 'lost-update' });
+    const id = await createUser(t, oktaCreateBody(USER));
+    const titles = Array.from({ length: 10 }, (_, i) => `Title ${i}`);
+    const answered: string[] = [];
+    await Promise.all(
+      titles.map(async (title) => {
+        const res = await t.scim('PATCH', `/scim/v2/Users/${id}`, patchBody({ op: 'replace', path: 'title', value: title }));
+        expect(res.statusCode, res.body).toBe(200);
+        answered.push(title);
+      }),
+    );
+    expect(t.sim.maxConcurrentWrites()).toBe(1);
+    expect(jamfUsersNamed(t, USER)[0]?.position).toBe(answered.at(-1));
+    expect((await t.scim('GET', `/scim/v2/Users/${id}`)).json().title).toBe(answered.at(-1));
   });
 });
 
