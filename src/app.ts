@@ -9,7 +9,7 @@ import { registerScimRoutes } from './http/scim-routes.js';
 import type { JamfQueueStats, Metrics } from './metrics.js';
 import { createGroupService } from './provisioning/group-service.js';
 import { createGroupWriter } from './provisioning/group-writer.js';
-import { isDuplicateName } from './provisioning/user-lifecycle.js';
+import { groupNameTaken } from './provisioning/duplicates.js';
 import type { JamfDirectory, StateStore } from './provisioning/ports.js';
 import { createUserService } from './provisioning/user-service.js';
 import type { Readiness } from './readiness.js';
@@ -36,6 +36,11 @@ export interface AppDeps {
   jamfQueue?: { stats(): JamfQueueStats; limit: number };
   /** Whether this replica should get traffic (src/readiness.ts). */
   readiness?: () => Promise<Readiness>;
+  /**
+   * A reactivation takes over a Jamf user of its userName that no SCIM user claims (one Jamf
+   * created by itself, e.g. by a device assignment) instead of answering 409. Default true.
+   */
+  adoptJamfUsers?: boolean;
   /** Serve HTTPS (Entra requires TLS 1.2+) instead of HTTP. */
   https?: { cert: Buffer; key: Buffer; minVersion: 'TLSv1.2' | 'TLSv1.3' };
 }
@@ -81,9 +86,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const readConcurrency = deps.readConcurrency ?? 5;
   const onEvent = deps.metrics?.lifecycle;
-  const writer = createGroupWriter({ jamf: deps.jamf, logger: deps.logger, readConcurrency, isDuplicate: isDuplicateName });
+  const writer = createGroupWriter({
+    jamf: deps.jamf,
+    logger: deps.logger,
+    readConcurrency,
+    nameTaken: (err, name, groupId) => groupNameTaken(deps.jamf, err, name, groupId),
+  });
   deps.metrics?.setGroupWriterStats(writer.stats);
-  const users = createUserService({ jamf: deps.jamf, store: deps.store, logger: deps.logger, readConcurrency, groupWriter: writer, now: deps.now, onEvent });
+  const users = createUserService({
+    jamf: deps.jamf,
+    store: deps.store,
+    logger: deps.logger,
+    readConcurrency,
+    groupWriter: writer,
+    adoptJamfUsers: deps.adoptJamfUsers,
+    now: deps.now,
+    onEvent,
+  });
   deps.metrics?.setUsersWaiting(users.waitingOnUsers);
   const groups = createGroupService({
     jamf: deps.jamf,

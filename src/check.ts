@@ -23,7 +23,8 @@ async function main(): Promise<number> {
     logger: pino({ level: 'silent' }),
   });
   try {
-    const steps = await runConnectionCheck({ jamf, checkToken: () => jamf.checkToken() });
+    const tokenPath = config.JAMF_CLIENT_ID === undefined ? undefined : { configured: config.JAMF_TOKEN_PATH, answered: () => jamf.tokenPath() };
+    const steps = await runConnectionCheck({ jamf, checkToken: () => jamf.checkToken(), ...(tokenPath === undefined ? {} : { tokenPath }) });
     console.log(formatCheck(steps));
     return steps.every((s) => s.ok) ? 0 : 1;
   } finally {

@@ -40,9 +40,12 @@ export const configSchema = z
     JAMF_CLIENT_SECRET: optionalString,
     JAMF_USERNAME: optionalString,
     JAMF_PASSWORD: optionalString,
+    // Tried first; a 404 falls back to the other spelling, /api/oauth/token (src/jamf/token-path.ts).
     JAMF_TOKEN_PATH: z.string().regex(/^\/\S*$/, 'must be a path starting with /').default('/api/v1/oauth/token'),
     JAMF_MAX_CONCURRENCY: int(5, 1, 50),
     JAMF_TIMEOUT_MS: int(15_000, 1_000, 300_000),
+    // The unpaged Classic user and group lists grow with the tenant (jamf-pro-api.md §11).
+    JAMF_LIST_TIMEOUT_MS: int(120_000, 1_000, 900_000),
     JAMF_RETRIES: int(3, 0, 10),
     JAMF_QUEUE_LIMIT: int(500, 1, 100_000),
     SCIM_BEARER_TOKENS: bearerTokens,
@@ -61,6 +64,14 @@ export const configSchema = z
     TLS_KEY_FILE: optionalString,
     METRICS_TOKEN: optionalString,
     AUTH_FAILURE_LIMIT: int(20, 1, 10_000),
+    // A reactivation takes over a Jamf user of its userName that no SCIM user holds (Jamf creates
+    // end users itself on device assignment: Jamf Pro admin guide, "User Assignments").
+    REACTIVATE_ADOPTS_JAMF_USERS: z
+      .string()
+      .trim()
+      .default('true')
+      .refine((v) => /^(true|false)$/i.test(v), 'must be true or false')
+      .transform((v) => v.toLowerCase() === 'true'),
     // Fastify's trustProxy: "true", a hop count, or comma-separated addresses/CIDRs of proxies.
     TRUST_PROXY: z
       .string()
@@ -117,6 +128,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         return `${key} ${message}`;
       });
   problems.push(...crossKeyProblems(present));
+  if (result.success && result.data.JAMF_LIST_TIMEOUT_MS < result.data.JAMF_TIMEOUT_MS) {
+    problems.push('JAMF_LIST_TIMEOUT_MS must not be below JAMF_TIMEOUT_MS (a list takes at least as long as one record)');
+  }
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(result.data);
 }

@@ -12,6 +12,7 @@ export function jamfClientOptions(config: Config): Omit<JamfClientOptions, 'logg
     tokenPath: config.JAMF_TOKEN_PATH,
     maxConcurrency: config.JAMF_MAX_CONCURRENCY,
     timeoutMs: config.JAMF_TIMEOUT_MS,
+    listTimeoutMs: config.JAMF_LIST_TIMEOUT_MS,
     retries: config.JAMF_RETRIES,
   };
 }

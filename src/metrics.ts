@@ -65,6 +65,17 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     registers: [registry],
   });
   const jamfOutages = new Counter({ name: 'jamf_outages_total', help: 'Times Jamf Pro became unreachable', registers: [registry] });
+  let missingPrivileges: () => ReadonlyArray<{ privilege: string }> = () => [];
+  new Gauge({
+    name: 'jamf_missing_privilege',
+    help: 'API role privileges Jamf Pro refused this server (1 each, by privilege name); none while all are granted',
+    labelNames: ['privilege'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const m of missingPrivileges()) this.set({ privilege: m.privilege }, 1);
+    },
+  });
   let groupWriterStats: () => GroupWriterStats = () => ({ puts: 0, changes: 0, waiting: 0 });
   let usersWaiting: () => number = () => 0;
   new Gauge({
@@ -150,6 +161,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     },
     setUsersWaiting(fn: () => number) {
       usersWaiting = fn;
+    },
+    setMissingPrivileges(fn: () => ReadonlyArray<{ privilege: string }>) {
+      missingPrivileges = fn;
     },
   };
 }

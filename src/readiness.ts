@@ -4,20 +4,32 @@
  * load balancer that took every replica out would turn those retries into connection errors. So
  * an outage is shown (in the body, `/metrics` and the log) but keeps the replica ready. Not ready
  * means the state store cannot be written, or Jamf Pro answered and refused this server's token
- * request (wrong secret, disabled API client, wrong token path): a misconfiguration that a
- * rolling deploy must stop at.
+ * request (wrong secret, disabled API client, no token endpoint at JAMF_URL): a misconfiguration
+ * that a rolling deploy must stop at.
+ *
+ * A privilege missing from the API role is listed under `jamf.missingPrivileges` but keeps the
+ * replica ready: the role is shared by every replica (taking them all out fixes nothing), and the
+ * calls that need other privileges still work; the SCIM answers, the log and `/metrics`
+ * (`jamf_missing_privilege`) name it too.
  */
 import { isJamfError, type JamfErrorKind } from './jamf/errors.js';
+import type { MissingPrivilege } from './jamf/privilege-refusals.js';
 import type { JamfReachability } from './jamf-health.js';
 
+/** What `/readyz` shows about Jamf Pro; `missingPrivileges` only while Jamf refuses some. */
+export type JamfStatus = JamfReachability & { missingPrivileges?: MissingPrivilege[] };
+
 export type Readiness =
-  | { ready: true; jamf?: JamfReachability }
-  | { ready: false; reason: string; jamf?: JamfReachability };
+  | { ready: true; jamf?: JamfStatus }
+  | { ready: false; reason: string; jamf?: JamfStatus };
 
 export interface ReadinessDeps {
   store: { checkWritable(): void };
-  /** Resolves once a token is held; a cached one costs no Jamf call. */
-  jamf: { checkToken(): Promise<void> };
+  /**
+   * checkToken resolves once a token is held (a cached one costs no Jamf call); missingPrivileges
+   * lists what Jamf refused this server's API client lately.
+   */
+  jamf: { checkToken(): Promise<void>; missingPrivileges?(): MissingPrivilege[] };
   health: { snapshot(): JamfReachability };
   now?: () => number;
   /**
@@ -73,17 +85,22 @@ export function createReadiness(deps: ReadinessDeps): () => Promise<Readiness> {
     }
   };
 
+  const status = (): JamfStatus => {
+    const missing = deps.jamf.missingPrivileges?.() ?? [];
+    return missing.length === 0 ? deps.health.snapshot() : { ...deps.health.snapshot(), missingPrivileges: missing };
+  };
+
   return async () => {
     try {
       deps.store.checkWritable();
     } catch (err) {
-      return { ready: false, reason: `state store is not writable: ${(err as Error).message}`, jamf: deps.health.snapshot() };
+      return { ready: false, reason: `state store is not writable: ${(err as Error).message}`, jamf: status() };
     }
     // Probes come every few seconds from every balancer; during an outage or after a refusal a
     // token request per probe would add load where Jamf can least take it, so the verdict is reused.
     const reuseVerdict = deps.health.snapshot().reachable === false || refusal !== undefined;
     if (!reuseVerdict || lastCheckAt === undefined || now() - lastCheckAt >= recheckMs) await within(check(), waitMs);
-    const jamf = deps.health.snapshot();
+    const jamf = status();
     return refusal === undefined ? { ready: true, jamf } : { ready: false, reason: refusal, jamf };
   };
 }

@@ -32,6 +32,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     onTokenRefresh: metrics.tokenRefreshed,
   });
   metrics.setQueueStats(() => jamf.stats());
+  metrics.setMissingPrivileges(() => jamf.missingPrivileges());
   const https =
     config.TLS_CERT_FILE !== undefined && config.TLS_KEY_FILE !== undefined
       ? { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE), minVersion: 'TLSv1.2' as const }
@@ -48,6 +49,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     metrics,
     metricsToken: config.METRICS_TOKEN,
     authFailureLimit: config.AUTH_FAILURE_LIMIT,
+    adoptJamfUsers: config.REACTIVATE_ADOPTS_JAMF_USERS,
     trustProxy: config.TRUST_PROXY,
     jamfQueue: { stats: () => jamf.stats(), limit: config.JAMF_QUEUE_LIMIT },
     readiness: createReadiness({ store, jamf, health }),

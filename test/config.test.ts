@@ -72,3 +72,11 @@ describe('TRUST_PROXY', () => {
     expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '127.0.0.1']);
   });
 });
+
+describe('REACTIVATE_ADOPTS_JAMF_USERS', () => {
+  it('is on by default, reads true/false in any case, and names itself for anything else', () => {
+    expect(loadConfig(base).REACTIVATE_ADOPTS_JAMF_USERS).toBe(true);
+    expect(loadConfig({ ...base, REACTIVATE_ADOPTS_JAMF_USERS: 'FALSE' }).REACTIVATE_ADOPTS_JAMF_USERS).toBe(false);
+    expect(problems({ ...base, REACTIVATE_ADOPTS_JAMF_USERS: 'no' })[0]).toMatch(/^REACTIVATE_ADOPTS_JAMF_USERS/);
+  });
+});

@@ -1,18 +1,21 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { JamfError, type JamfErrorKind } from '../src/jamf/errors.js';
+import type { MissingPrivilege } from '../src/jamf/privilege-refusals.js';
 import type { JamfReachability } from '../src/jamf-health.js';
 import { createReadiness } from '../src/readiness.js';
 
 const DOWN: JamfReachability = { reachable: false, since: '2026-12-01T09:00:00.000Z', lastError: 'GET /JSSResource/users/id/:id answered 503' };
 const UP: JamfReachability = { reachable: true, since: '2026-12-01T09:00:00.000Z', lastSuccess: '2026-12-01T09:00:00.000Z' };
 
-function setup(opts: { checkToken?: () => Promise<void>; writable?: () => void; health?: JamfReachability } = {}) {
+function setup(
+  opts: { checkToken?: () => Promise<void>; writable?: () => void; health?: JamfReachability; missingPrivileges?: () => MissingPrivilege[] } = {},
+) {
   let clock = 0;
   let health: JamfReachability = opts.health ?? { reachable: 'unknown' };
   const checkToken = vi.fn(opts.checkToken ?? (() => Promise.resolve()));
   const readiness = createReadiness({
     store: { checkWritable: opts.writable ?? (() => undefined) },
-    jamf: { checkToken },
+    jamf: { checkToken, ...(opts.missingPrivileges === undefined ? {} : { missingPrivileges: opts.missingPrivileges }) },
     health: { snapshot: () => health },
     now: () => clock,
     recheckMs: 10_000,
@@ -108,6 +111,14 @@ describe('readiness', () => {
     void t.readiness();
     await vi.advanceTimersByTimeAsync(750);
     expect(t.checkToken).toHaveBeenCalledTimes(1);
+  });
+
+  it('stays ready but lists the privileges Jamf Pro refused, since the calls that need others still work', async () => {
+    let missing: MissingPrivilege[] = [{ privilege: 'Update User', calls: ['PUT /JSSResource/users/id/:id'], since: '2026-12-01T09:00:00.000Z' }];
+    const t = setup({ health: UP, missingPrivileges: () => missing });
+    expect(await t.readiness()).toEqual({ ready: true, jamf: { ...UP, missingPrivileges: missing } });
+    missing = [];
+    expect(await t.readiness()).toEqual({ ready: true, jamf: UP });
   });
 
   it('is not ready when the state store cannot be written, without asking Jamf Pro', async () => {

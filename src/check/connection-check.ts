@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isJamfError } from '../jamf/errors.js';
+import { isJamfError, JamfPrivilegeError } from '../jamf/errors.js';
 import type { JamfApi } from '../jamf/types.js';
 
 export interface CheckStep {
@@ -22,6 +22,8 @@ const PRIVILEGE: Record<string, string> = {
 };
 
 function explain(step: string, err: unknown): string {
+  // The client names the privilege of the refused call; the step's own is the fallback.
+  if (err instanceof JamfPrivilegeError) return `add the privilege "${err.privilege}" to the API role`;
   const privilege = PRIVILEGE[step];
   if (isJamfError(err) && (err.kind === 'forbidden' || err.kind === 'unauthorized' || /not authorized/i.test(err.message))) {
     return privilege ? `add the privilege "${privilege}" to the API role` : err.message;
@@ -36,6 +38,16 @@ export interface CheckTarget {
   >;
   /** Obtains a token (proves the credentials). */
   checkToken: () => Promise<void>;
+  /** OAuth clients: the token path tried first (JAMF_TOKEN_PATH) and the one that answered. */
+  tokenPath?: { configured: string; answered: () => string };
+}
+
+function tokenDetail(path: CheckTarget['tokenPath']): string {
+  if (path === undefined) return 'the API client credentials work';
+  const answered = path.answered();
+  const base = `the API client credentials work (token from POST ${answered})`;
+  // The client falls back by itself (src/jamf/token-path.ts); the setting only saves a 404 per start.
+  return answered === path.configured ? base : `${base}; ${path.configured} answered 404, set JAMF_TOKEN_PATH=${answered} to skip it`;
 }
 
 /**
@@ -61,7 +73,7 @@ export async function runConnectionCheck(target: CheckTarget): Promise<CheckStep
     if (last && !last.ok) last.detail += `; delete the test ${what} in Jamf Pro by hand`;
   };
 
-  await run('Obtain a token', target.checkToken, () => 'the API client credentials work');
+  await run('Obtain a token', target.checkToken, () => tokenDetail(target.tokenPath));
   if (!steps[0]?.ok) {
     for (const name of ['Read the Jamf Pro version', ...Object.keys(PRIVILEGE)]) skip(name, 'no token');
     return steps;

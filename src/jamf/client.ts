@@ -5,8 +5,11 @@ import type { JamfContext } from './context.js';
 import { JamfError } from './errors.js';
 import { createHttpCore, type CallEvent } from './http-core.js';
 import { createLimiter, type LimiterStats } from './limiter.js';
+import { createNodeAffinity } from './node-affinity.js';
+import { createPrivilegeRefusals, type MissingPrivilege } from './privilege-refusals.js';
 import { fetchServerInfo } from './server-info.js';
 import { createTokenManager } from './token-manager.js';
+import { createTokenPath, V1_TOKEN_PATH } from './token-path.js';
 import { requestToken, type JamfCredentials } from './token-request.js';
 import type { JamfApi, JamfServerInfo } from './types.js';
 import { normaliseBaseUrl } from './url.js';
@@ -22,12 +25,20 @@ export interface JamfClientOptions {
   /** Basic credentials for the older `/api/v1/auth/token` flow (§1.2), used when no client id is set. */
   username?: string;
   password?: string;
-  /** Default `/api/v1/oauth/token` (the spelling in the served schema, §1.1). */
+  /**
+   * Tried first; default `/api/v1/oauth/token` (the spelling in the served schema, §1.1). A 404
+   * falls back to the other spelling (token-path.ts).
+   */
   tokenPath?: string;
   /** Calls in flight to Jamf, token requests included. Default 5 (§5). */
   maxConcurrency?: number;
   /** Per attempt, headers and body together. Default 15000. */
   timeoutMs?: number;
+  /**
+   * Per attempt of the unpaged Classic lists (`GET /JSSResource/users`, `/usergroups`), which take
+   * longer the more users a tenant has (§11). Default 120000; never below `timeoutMs`.
+   */
+  listTimeoutMs?: number;
   /** Repeats after a retryable failure. Default 3. */
   retries?: number;
   /** Backoff base for full jitter: random() × base × 2^retry, capped at 10 s. Default 200. */
@@ -36,6 +47,8 @@ export interface JamfClientOptions {
   retryWindowMs?: number;
   /** Refresh the token this long before it expires; default min(30 s, 10 % of its lifetime). */
   refreshSkewSeconds?: number;
+  /** How long a call Jamf refused for a missing privilege gets no new token on a 401. Default 5 minutes. */
+  privilegeHoldMs?: number;
   logger: Logger;
   /** Clock for token expiry (ms since epoch). */
   now?: () => number;
@@ -50,6 +63,10 @@ export interface JamfClientOptions {
 export interface JamfClient extends JamfApi {
   /** Resolves once a token is held (cached or freshly obtained); for readiness checks. */
   checkToken(): Promise<void>;
+  /** The path that issues tokens: the one that answered, else the one tried first. */
+  tokenPath(): string;
+  /** Privileges Jamf Pro refused this server's API client, until a refused call succeeds. */
+  missingPrivileges(): MissingPrivilege[];
   /** Rejects queued calls, lets running ones finish, closes the connections. */
   close(): Promise<void>;
   stats(): LimiterStats;
@@ -60,8 +77,13 @@ function credentialsFrom(options: JamfClientOptions): JamfCredentials {
     if (options.clientSecret === undefined || options.clientSecret === '') {
       throw new TypeError('JAMF_CLIENT_SECRET is required with JAMF_CLIENT_ID');
     }
-    const tokenPath = options.tokenPath ?? '/api/v1/oauth/token';
-    return { kind: 'client', clientId: options.clientId, clientSecret: options.clientSecret, tokenPath: tokenPath.startsWith('/') ? tokenPath : `/${tokenPath}` };
+    const tokenPath = options.tokenPath ?? V1_TOKEN_PATH;
+    return {
+      kind: 'client',
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      tokenPath: createTokenPath(tokenPath.startsWith('/') ? tokenPath : `/${tokenPath}`),
+    };
   }
   if (options.username !== undefined && options.username !== '' && options.password !== undefined && options.password !== '') {
     return { kind: 'basic', username: options.username, password: options.password };
@@ -80,6 +102,7 @@ export function createJamfClient(options: JamfClientOptions): JamfClient {
   const credentials = credentialsFrom(options);
   const maxConcurrency = positiveInt(options.maxConcurrency, 5, 'maxConcurrency');
   const timeoutMs = positiveInt(options.timeoutMs, 15_000, 'timeoutMs');
+  const listTimeoutMs = Math.max(timeoutMs, positiveInt(options.listTimeoutMs, 120_000, 'listTimeoutMs'));
   const retries = positiveInt(options.retries, 3, 'retries', 0);
   const retryBaseMs = positiveInt(options.retryBaseMs, 200, 'retryBaseMs', 0);
   const now = options.now ?? Date.now;
@@ -95,6 +118,11 @@ export function createJamfClient(options: JamfClientOptions): JamfClient {
     connect: { timeout: timeoutMs },
   });
   const limiter = createLimiter(maxConcurrency);
+  const refusals = createPrivilegeRefusals({
+    logger,
+    now,
+    ...(options.privilegeHoldMs === undefined ? {} : { holdMs: options.privilegeHoldMs }),
+  });
   const core = createHttpCore({
     base,
     dispatcher: pool,
@@ -108,9 +136,11 @@ export function createJamfClient(options: JamfClientOptions): JamfClient {
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     random: options.random ?? Math.random,
     ...(options.onCall === undefined ? {} : { onCall: options.onCall }),
+    affinity: createNodeAffinity(now),
+    refusals,
   });
   const tokens = createTokenManager({
-    fetch: () => requestToken(core, credentials, now),
+    fetch: () => requestToken(core, credentials, now, logger),
     now,
     ...(options.refreshSkewSeconds === undefined ? {} : { refreshSkewSeconds: options.refreshSkewSeconds }),
     onRefresh: () => {
@@ -122,7 +152,9 @@ export function createJamfClient(options: JamfClientOptions): JamfClient {
   const ctx: JamfContext = {
     call: (spec) => core.send(spec, tokens),
     backoff: (retry) => core.backoff(retry),
+    pin: (key, result) => core.pin(key, result),
     retries,
+    listTimeoutMs,
     logger,
   };
 
@@ -154,6 +186,8 @@ export function createJamfClient(options: JamfClientOptions): JamfClient {
     checkToken: async () => {
       await tokens.get();
     },
+    tokenPath: () => (credentials.kind === 'client' ? (credentials.tokenPath.known() ?? credentials.tokenPath.configured) : '/api/v1/auth/token'),
+    missingPrivileges: () => refusals.list(),
     close() {
       closing ??= (async () => {
         core.close();

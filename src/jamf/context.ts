@@ -8,7 +8,11 @@ export interface JamfContext {
   call(spec: CallSpec): Promise<CallResult>;
   /** Full-jitter pause before retry number `retry`. */
   backoff(retry: number): Promise<void>;
+  /** Keeps the node that answered a create for the calls that depend on `key` (node-affinity.ts). */
+  pin(key: string, result: CallResult): void;
   retries: number;
+  /** Timeout per attempt of the unpaged Classic lists, which grow with the tenant (§11). */
+  listTimeoutMs: number;
   logger: Logger;
 }
 

@@ -8,8 +8,15 @@ import { errorFromResponse } from './html-error.js';
 import { fillRoute } from './url.js';
 
 /** A 404 on the first attempt: nothing to delete (not_found). A 404 after an unclear attempt: done. */
-export async function deleteById(ctx: JamfContext, template: string, id: number): Promise<void> {
+export async function deleteById(ctx: JamfContext, template: string, id: number, affinityKey: string): Promise<void> {
   assertJamfId(id, `DELETE ${template}`);
-  const res = await ctx.call({ method: 'DELETE', route: template, path: fillRoute(template, { id }), accept: 'application/xml', allow: [404] });
+  const res = await ctx.call({
+    method: 'DELETE',
+    route: template,
+    path: fillRoute(template, { id }),
+    accept: 'application/xml',
+    allow: [404],
+    affinity: [affinityKey],
+  });
   if (res.status === 404 && !res.afterUnclear) throw errorFromResponse(404, res.body, `DELETE ${template}`);
 }

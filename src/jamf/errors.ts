@@ -42,6 +42,25 @@ export class JamfDuplicateError extends JamfError {
   }
 }
 
+/**
+ * Jamf Pro refused this server's API client a privilege the call needs. The Jamf Pro API says so
+ * with 403; Classic answers 401 like an expired token, so a 401 that a fresh token gets too is
+ * taken as this (ConductorOne/baton-jamf README, tested on 11.32.1; jamf-pro-api.md §6, §11).
+ */
+export class JamfPrivilegeError extends JamfError {
+  constructor(
+    /** The API role privilege, as Jamf's role editor names it, e.g. `Update User`. */
+    readonly privilege: string,
+    route: string,
+    status: number,
+    /** When the call may have needed another privilege instead (privileges.ts). */
+    unless?: string,
+  ) {
+    const advice = unless === undefined ? 'add it to the API role' : `add it to the API role ${unless}`;
+    super('forbidden', `Jamf Pro refused this server's API client the privilege "${privilege}" (${route}): ${advice}`, status, route);
+  }
+}
+
 export function isJamfError(err: unknown, kind?: JamfErrorKind): err is JamfError {
   return err instanceof JamfError && (kind === undefined || err.kind === kind);
 }

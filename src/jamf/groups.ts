@@ -4,6 +4,7 @@ import { assertJamfId, asRecord, isJamfId, jsonBool, jsonInt, jsonString, parseJ
 import { createOnce } from './create-once.js';
 import { deleteById } from './delete-by-id.js';
 import { errorFromResponse } from './html-error.js';
+import { groupKey, userKey } from './node-affinity.js';
 import type { JamfCreateOptions, JamfGroup, JamfGroupCreate, JamfGroupSummary, JamfGroupUpdate } from './types.js';
 import { fillRoute } from './url.js';
 import { buildXml, listOf, parseXml, readEchoId, rootElement, text, toInt, type XmlObject } from './xml-codec.js';
@@ -22,7 +23,7 @@ function userList(ids: readonly number[]): XmlObject | string {
 }
 
 export async function listGroups(ctx: JamfContext): Promise<JamfGroupSummary[]> {
-  const res = await ctx.call({ method: 'GET', route: GROUPS, path: GROUPS, accept: 'application/json' });
+  const res = await ctx.call({ method: 'GET', route: GROUPS, path: GROUPS, accept: 'application/json', timeoutMs: ctx.listTimeoutMs });
   const groups = asRecord(parseJsonBody(res.body, `GET ${GROUPS}`))['user_groups'];
   if (!Array.isArray(groups)) return [];
   return groups.flatMap((entry) => {
@@ -35,7 +36,14 @@ export async function listGroups(ctx: JamfContext): Promise<JamfGroupSummary[]> 
 export async function getGroup(ctx: JamfContext, id: number): Promise<JamfGroup | null> {
   if (!isJamfId(id)) return null;
   const route = `GET ${GROUP_BY_ID}`;
-  const res = await ctx.call({ method: 'GET', route: GROUP_BY_ID, path: fillRoute(GROUP_BY_ID, { id }), accept: 'application/xml', allow: [404] });
+  const res = await ctx.call({
+    method: 'GET',
+    route: GROUP_BY_ID,
+    path: fillRoute(GROUP_BY_ID, { id }),
+    accept: 'application/xml',
+    allow: [404],
+    affinity: [groupKey(id)],
+  });
   if (res.status === 404) return null;
   // The root may be user_group, static_user_group or smart_user_group (§4.6).
   const root = rootElement(parseXml(res.body));
@@ -70,9 +78,21 @@ export async function createGroup(ctx: JamfContext, group: JamfGroupCreate, opti
   return createOnce(ctx, {
     route: `POST ${GROUP_CREATE}`,
     post: async () => {
-      const res = await ctx.call({ method: 'POST', route: GROUP_CREATE, path: GROUP_CREATE, accept: 'application/xml', body, contentType: 'application/xml' });
+      const res = await ctx.call({
+        method: 'POST',
+        route: GROUP_CREATE,
+        path: GROUP_CREATE,
+        accept: 'application/xml',
+        body,
+        contentType: 'application/xml',
+        // Members created moments ago exist only on the node that created them yet.
+        affinity: group.memberIds.map(userKey),
+      });
       const id = readEchoId(res.body);
-      if (id !== undefined && id > 0) return id;
+      if (id !== undefined && id > 0) {
+        ctx.pin(groupKey(id), res);
+        return id;
+      }
       const found = await findStaticGroupId(ctx, group.name);
       if (found === undefined) throw new JamfError('server', 'Jamf Pro answered the create without an id', res.status, `POST ${GROUP_CREATE}`);
       return found;
@@ -123,6 +143,8 @@ async function putGroup(ctx: JamfContext, id: number, update: JamfGroupUpdate, a
     body: buildXml('user_group', updateXml(update)),
     contentType: 'application/xml',
     allow: allowConflict ? [409] : [],
+    // The group, and users it gains who were created moments ago.
+    affinity: [groupKey(id), ...(update.replaceIds ?? update.addIds ?? []).map(userKey)],
   });
 }
 
@@ -147,5 +169,5 @@ export async function updateGroup(ctx: JamfContext, id: number, update: JamfGrou
 }
 
 export async function deleteGroup(ctx: JamfContext, id: number): Promise<void> {
-  await deleteById(ctx, GROUP_BY_ID, id);
+  await deleteById(ctx, GROUP_BY_ID, id, groupKey(id));
 }

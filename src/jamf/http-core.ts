@@ -1,7 +1,8 @@
 /**
  * One Jamf HTTP exchange with its retries: concurrency slot, timeout, bearer token with one retry
- * on 401, backoff with full jitter, node-pinning cookie, one log line and one metrics event per
- * attempt. Everything above this file deals in routes and JamfErrors, never in sockets.
+ * on 401 (and the privilege refusals a 401 may be), backoff with full jitter, the node-pinning
+ * cookie of a dependent call, one log line and one metrics event per attempt. Everything above
+ * this file deals in routes and JamfErrors, never in sockets.
  */
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
@@ -9,6 +10,8 @@ import type { Dispatcher } from 'undici';
 import { JamfError } from './errors.js';
 import { errorFromResponse } from './html-error.js';
 import type { Limiter } from './limiter.js';
+import { createNodeAffinity, stickyCookieOf, type NodeAffinity, type Pin } from './node-affinity.js';
+import { createPrivilegeRefusals, type PrivilegeRefusals } from './privilege-refusals.js';
 import type { TokenSource } from './token-manager.js';
 import { joinPath, type JamfBase } from './url.js';
 
@@ -32,6 +35,13 @@ export interface CallSpec {
   authorization?: string;
   /** Token requests skip the queue: every waiting call needs the token anyway. */
   urgent?: boolean;
+  /** This call's own timeout per attempt (the unpaged Classic lists, §11); default the client's. */
+  timeoutMs?: number;
+  /**
+   * Objects this call depends on (`user:<id>`, `group:<id>`, node-affinity.ts): while one was
+   * created moments ago, the call carries the cookie of the node that created it.
+   */
+  affinity?: readonly string[];
 }
 
 export interface CallResult {
@@ -39,6 +49,8 @@ export interface CallResult {
   body: string;
   /** An earlier attempt of this call had an unclear outcome (lost response, timeout, 502, 504). */
   afterUnclear: boolean;
+  /** The balancer cookie of the node that answered (the one the response set, else the one sent). */
+  stickyCookie?: string;
 }
 
 export interface CallEvent {
@@ -65,10 +77,16 @@ export interface HttpCoreOptions {
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   onCall?: (e: CallEvent) => void;
+  /** Pins of recently created objects; default a fresh one. */
+  affinity?: NodeAffinity;
+  /** Calls Jamf refused for a missing privilege; default a fresh registry. */
+  refusals?: PrivilegeRefusals;
 }
 
 export interface HttpCore {
   send(spec: CallSpec, tokens?: TokenSource): Promise<CallResult>;
+  /** Keeps the node that answered `result` for later calls that depend on `key` (a created object). */
+  pin(key: string, result: CallResult): void;
   /** Full-jitter pause before retry number `retry` (0-based); used by create's lookup-then-retry. */
   backoff(retry: number): Promise<void>;
   readonly retries: number;
@@ -78,17 +96,11 @@ export interface HttpCore {
 const USER_AGENT = 'jamf-scim/0.1';
 const MAX_BACKOFF_MS = 10_000;
 const MAX_RETRY_AFTER_MS = 60_000;
-/**
- * Jamf Cloud load-balancer cookies (§5). They are kept from any response, the token response
- * first, and sent on every call: all traffic sticks to one node, so a read right after a write
- * (deactivate, create-then-add-to-group, the lookup after a lost POST) sees that write instead of
- * a node that refreshes a minute later. The cost is that this server's ≤ 5 calls do not spread
- * over nodes; when the node goes away the balancer answers with a new cookie, which replaces it.
- */
-const STICKY_COOKIES = new Set(['jpro-ingress', 'APBALANCEID']);
+/** §1.4: an expired token's 401 names it; ruby-jss tells expiry from a missing privilege by this. */
+const TOKEN_REJECTED = 'INVALID_TOKEN';
 
 type Attempt =
-  | { ok: true; status: number; body: string; retryAfter: string | undefined; ms: number }
+  | { ok: true; status: number; body: string; retryAfter: string | undefined; stickyCookie: string | undefined; ms: number }
   | { ok: false; error: JamfError; code: string; ms: number };
 
 function errorCode(err: unknown): string {
@@ -118,36 +130,24 @@ export function retryAfterMs(value: string | undefined, nowMs: number): number |
 }
 
 export function createHttpCore(opts: HttpCoreOptions): HttpCore {
-  const cookies = new Map<string, string>();
+  const affinity = opts.affinity ?? createNodeAffinity(opts.now);
+  const refusals = opts.refusals ?? createPrivilegeRefusals({ logger: opts.logger, now: opts.now });
   let closed = false;
-
-  const rememberCookies = (setCookie: string | string[] | undefined): void => {
-    for (const line of headerValues(setCookie)) {
-      const pair = line.split(';', 1)[0] ?? '';
-      const eq = pair.indexOf('=');
-      if (eq <= 0) continue;
-      const name = pair.slice(0, eq).trim();
-      if (STICKY_COOKIES.has(name)) cookies.set(name, pair.slice(eq + 1).trim());
-    }
-  };
-
-  const cookieHeader = (): string | undefined =>
-    cookies.size === 0 ? undefined : [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 
   const label = (spec: CallSpec): string => `${spec.method} ${spec.route}`;
 
-  const attemptOnce = (spec: CallSpec, authorization: string | undefined): Promise<Attempt> =>
+  const attemptOnce = (spec: CallSpec, authorization: string | undefined, pin: Pin | undefined): Promise<Attempt> =>
     opts.limiter.run(
       async (): Promise<Attempt> => {
+        const timeoutMs = spec.timeoutMs ?? opts.timeoutMs;
         const started = performance.now();
         const elapsed = (): number => Math.round(performance.now() - started);
         const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+        const timer = setTimeout(() => controller.abort(), timeoutMs);
         const headers: Record<string, string> = { accept: spec.accept, 'user-agent': USER_AGENT };
         if (authorization !== undefined) headers['authorization'] = authorization;
         if (spec.body !== undefined) headers['content-type'] = spec.contentType ?? 'application/xml; charset=utf-8';
-        const cookie = cookieHeader();
-        if (cookie !== undefined) headers['cookie'] = cookie;
+        if (pin !== undefined) headers['cookie'] = pin.cookie;
         try {
           const res = await opts.dispatcher.request({
             path: joinPath(opts.base, spec.path),
@@ -155,15 +155,15 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
             headers,
             body: spec.body ?? null,
             signal: controller.signal,
-            headersTimeout: opts.timeoutMs,
-            bodyTimeout: opts.timeoutMs,
+            headersTimeout: timeoutMs,
+            bodyTimeout: timeoutMs,
           });
           const body = await res.body.text();
-          rememberCookies(res.headers['set-cookie']);
+          const stickyCookie = stickyCookieOf(res.headers['set-cookie']);
           const retryAfter = headerValues(res.headers['retry-after'])[0];
           const ms = elapsed();
           opts.onCall?.({ method: spec.method, route: spec.route, status: res.statusCode, ms });
-          return { ok: true, status: res.statusCode, body, retryAfter, ms };
+          return { ok: true, status: res.statusCode, body, retryAfter, stickyCookie, ms };
         } catch (err) {
           const ms = elapsed();
           opts.onCall?.({ method: spec.method, route: spec.route, status: 'error', ms });
@@ -172,7 +172,7 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
             closed
               ? new JamfError('unavailable', 'the Jamf client is closed', undefined, label(spec))
               : code === 'TIMEOUT' || TIMEOUT_CODES.has(code)
-                ? new JamfError('timeout', `Jamf Pro did not answer within ${opts.timeoutMs} ms`, undefined, label(spec))
+                ? new JamfError('timeout', `Jamf Pro did not answer within ${timeoutMs} ms`, undefined, label(spec))
                 : new JamfError('network', `connection to Jamf Pro failed (${code})`, undefined, label(spec));
           return { ok: false, error, code, ms };
         } finally {
@@ -194,10 +194,16 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
 
     backoff: (retry) => opts.sleep(backoffMs(retry)),
 
+    pin(key, result) {
+      if (result.stickyCookie !== undefined) affinity.pin(key, result.stickyCookie);
+    },
+
     async send(spec: CallSpec, tokens?: TokenSource): Promise<CallResult> {
       const idempotent = spec.idempotent ?? spec.method !== 'POST';
       const startedAt = opts.now();
-      const window = opts.retryWindowMs ?? 15_000;
+      // A call with a longer timeout of its own (an unpaged list) keeps the right to a retry for that
+      // long: under the common window, one slow attempt that then failed could never be repeated.
+      const window = Math.max(opts.retryWindowMs ?? 15_000, spec.timeoutMs ?? 0);
       let attempt = 0;
       let retriesUsed = 0;
       let reauthorized = false;
@@ -207,7 +213,8 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
         attempt += 1;
         const token = tokens === undefined ? undefined : await tokens.get();
         const authorization = spec.authorization ?? (token === undefined ? undefined : `Bearer ${token}`);
-        const result = await attemptOnce(spec, authorization);
+        const pin = spec.affinity === undefined ? undefined : affinity.pinFor(spec.affinity);
+        const result = await attemptOnce(spec, authorization, pin);
         const canRetry = retriesUsed < opts.retries && !closed;
         // The next attempt would start after `delay`: only within the window.
         const inWindow = (delay: number) => opts.now() + delay - startedAt < window;
@@ -227,17 +234,34 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
         }
 
         const { status } = result;
+        if (pin !== undefined && result.stickyCookie !== undefined && result.stickyCookie !== pin.cookie) affinity.repin(pin.key, result.stickyCookie);
+        const stickyCookie = result.stickyCookie ?? pin?.cookie;
         if ((status >= 200 && status < 300) || spec.allow?.includes(status) === true) {
+          if (status < 300 && tokens !== undefined) refusals.granted(spec.method, spec.route);
           log('debug', spec, attempt, status, result.ms);
-          return { status, body: result.body, afterUnclear };
+          return { status, body: result.body, afterUnclear, ...(stickyCookie === undefined ? {} : { stickyCookie }) };
         }
 
-        // §1.4: an expired or revoked token answers 401; fetch a fresh one and try once more.
-        if (status === 401 && token !== undefined && tokens !== undefined && !reauthorized) {
-          log('warn', spec, attempt, status, result.ms, { retry: true, reason: 'token rejected' });
-          tokens.invalidate(token);
-          reauthorized = true;
-          continue;
+        if (status === 401 && token !== undefined && tokens !== undefined) {
+          // §1.4: an expired or revoked token answers 401 naming INVALID_TOKEN; Classic answers a
+          // missing privilege with a 401 too (§11). One fresh token tells them apart, and a call
+          // refused that way lately gets no new token at all (privilege-refusals.ts).
+          const namesToken = result.body.includes(TOKEN_REJECTED);
+          if (!reauthorized && (namesToken || !refusals.holds(spec.method, spec.route))) {
+            log('warn', spec, attempt, status, result.ms, { retry: true, reason: 'token rejected' });
+            tokens.invalidate(token);
+            reauthorized = true;
+            continue;
+          }
+          if (!namesToken) {
+            log('warn', spec, attempt, status, result.ms);
+            throw refusals.refuse(spec.method, spec.route, status);
+          }
+        }
+        // The Jamf Pro API answers a missing privilege with 403 (§11).
+        if (status === 403 && tokens !== undefined) {
+          log('warn', spec, attempt, status, result.ms);
+          throw refusals.refuse(spec.method, spec.route, status);
         }
 
         // 429 and 503 mean "not applied"; 502 and 504 may hide an applied write (see JamfError.unclear).
@@ -253,12 +277,6 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
         }
 
         log('warn', spec, attempt, status, result.ms);
-        if (status === 401 && /<p\b/i.test(result.body) && !result.body.includes('INVALID_TOKEN')) {
-          // A fresh token was refused too, by a Classic status page that does not name the token:
-          // a missing privilege, which ruby-jss tells from expiry by INVALID_TOKEN (§1.4, §2.10).
-          const err = errorFromResponse(status, result.body, label(spec));
-          throw new JamfError('forbidden', `${err.message} (the API client may lack a privilege for this call)`, status, label(spec));
-        }
         throw errorFromResponse(status, result.body, label(spec));
       }
     },

@@ -3,13 +3,17 @@
  * the same limiter as every other call (counted in maxConcurrency, but ahead of the queue), so
  * Jamf never sees more than maxConcurrency connections from this server.
  */
+import type { Logger } from 'pino';
 import { JamfError, isJamfError } from './errors.js';
-import type { HttpCore } from './http-core.js';
+import type { CallResult, HttpCore } from './http-core.js';
 import type { IssuedToken } from './token-manager.js';
+import type { TokenPath } from './token-path.js';
 
 export type JamfCredentials =
-  | { kind: 'client'; clientId: string; clientSecret: string; tokenPath: string }
+  | { kind: 'client'; clientId: string; clientSecret: string; tokenPath: TokenPath }
   | { kind: 'basic'; username: string; password: string };
+
+const BASIC_TOKEN_PATH = '/api/v1/auth/token';
 
 /** User tokens last 30 minutes (§1.2, DOC-1029); used when `expires` cannot be read. */
 const USER_TOKEN_LIFETIME_MS = 30 * 60_000;
@@ -32,34 +36,71 @@ function rejected(creds: JamfCredentials, err: JamfError): JamfError {
   return new JamfError('unauthorized', `Jamf Pro rejected ${who}: ${err.message}`, err.status, err.route);
 }
 
-export async function requestToken(core: HttpCore, creds: JamfCredentials, now: () => number): Promise<IssuedToken> {
-  const route = creds.kind === 'client' ? creds.tokenPath : '/api/v1/auth/token';
-  try {
-    if (creds.kind === 'client') {
-      const form = new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: creds.clientId,
-        client_secret: creds.clientSecret,
-      });
-      const res = await core.send({
+/** §1.1: bad client credentials answer 400 invalid_client (401 on some servers); §1.2: 401. */
+function isRejection(err: unknown): err is JamfError {
+  return isJamfError(err) && (err.status === 401 || (err.status === 400 && /invalid_(client|grant)/.test(err.message)));
+}
+
+async function requestClientToken(
+  core: HttpCore,
+  creds: Extract<JamfCredentials, { kind: 'client' }>,
+  logger: Logger | undefined,
+): Promise<IssuedToken> {
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret }).toString();
+  const notServed: string[] = [];
+  for (const path of creds.tokenPath.candidates()) {
+    let res: CallResult;
+    try {
+      res = await core.send({
         method: 'POST',
-        route,
-        path: route,
+        route: path,
+        path,
         accept: 'application/json',
-        body: form.toString(),
+        body: form,
         contentType: 'application/x-www-form-urlencoded',
         // Asking twice for a token has no side effect worth avoiding.
         idempotent: true,
         urgent: true,
+        // A 404 is Jamf's answer to a route it does not serve (token-path.ts): try the other spelling.
+        allow: [404],
       });
-      const json = parseJson(res.body);
-      const token = json['access_token'];
-      const expiresIn = Number(json['expires_in']);
-      if (typeof token !== 'string' || token === '' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
-        throw new JamfError('server', 'Jamf Pro answered the token request without access_token/expires_in', res.status, `POST ${route}`);
-      }
-      return { token, lifetimeMs: expiresIn * 1000 };
+    } catch (err) {
+      // The endpoint is there, it refused the credentials: the other spelling would too.
+      if (isRejection(err)) creds.tokenPath.answered(path);
+      throw err;
     }
+    if (res.status === 404) {
+      notServed.push(path);
+      continue;
+    }
+    if (creds.tokenPath.known() !== path) {
+      creds.tokenPath.answered(path);
+      if (notServed.length > 0) {
+        logger?.warn({ jamf: { tokenPath: path, notServed } }, `jamf token path ${notServed.join(' and ')} answered 404; ${path} answers and is used from now on (set JAMF_TOKEN_PATH=${path} to skip the 404)`);
+      }
+    }
+    const json = parseJson(res.body);
+    const token = json['access_token'];
+    const expiresIn = Number(json['expires_in']);
+    if (typeof token !== 'string' || token === '' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
+      throw new JamfError('server', 'Jamf Pro answered the token request without access_token/expires_in', res.status, `POST ${path}`);
+    }
+    return { token, lifetimeMs: expiresIn * 1000 };
+  }
+  // 'unauthorized': no token can be had, which readiness and the SCIM answers treat as this server's
+  // configuration, never as "not found".
+  throw new JamfError(
+    'unauthorized',
+    `Jamf Pro answered 404 at ${notServed.length === 2 ? 'both token paths' : 'every token path'} (${notServed.join(', ')}): check JAMF_URL, which must be the Jamf Pro base URL (e.g. https://example.jamfcloud.com, or https://jamf.example.com:8443 with the path prefix of an on-premises server), without /api or /JSSResource`,
+    404,
+    `POST ${creds.tokenPath.configured}`,
+  );
+}
+
+export async function requestToken(core: HttpCore, creds: JamfCredentials, now: () => number, logger?: Logger): Promise<IssuedToken> {
+  const route = BASIC_TOKEN_PATH;
+  try {
+    if (creds.kind === 'client') return await requestClientToken(core, creds, logger);
 
     const basic = Buffer.from(`${creds.username}:${creds.password}`, 'utf8').toString('base64');
     const requestedAt = now();
@@ -82,10 +123,7 @@ export async function requestToken(core: HttpCore, creds: JamfCredentials, now: 
     const lifetimeMs = Number.isFinite(expires) && expires > requestedAt ? expires - requestedAt : USER_TOKEN_LIFETIME_MS;
     return { token, lifetimeMs };
   } catch (err) {
-    // §1.1: bad client credentials answer 400 invalid_client (401 on some servers); §1.2: 401.
-    if (isJamfError(err) && (err.status === 401 || (err.status === 400 && /invalid_(client|grant)/.test(err.message)))) {
-      throw rejected(creds, err);
-    }
+    if (isRejection(err)) throw rejected(creds, err);
     throw err;
   }
 }

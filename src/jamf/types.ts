@@ -17,6 +17,27 @@ export interface JamfUser {
   managedAppleId: string;
   /** Every group the user is in (smart and static). Empty when read from `/api/v1/users`. */
   groups: JamfGroupRef[];
+  /**
+   * What the Classic record holds beyond the SCIM-mapped fields (jamf-pro-api.md §2.3). Absent
+   * when read from `/api/v1/users`, which has none of it (§3.1).
+   */
+  extras?: JamfUserExtras;
+}
+
+export interface JamfRef {
+  id: number;
+  name: string;
+}
+
+/** The writable elements of a Classic user that SCIM does not map (§2.3, §2.6). */
+export interface JamfUserExtras {
+  /** Users may be in several sites (§2.3). */
+  sites: JamfRef[];
+  extensionAttributes: Array<JamfRef & { value: string }>;
+  /** null: not LDAP-linked (`-1`/`None`). */
+  ldapServer: JamfRef | null;
+  enableCustomPhotoUrl: boolean;
+  customPhotoUrl: string;
 }
 
 /** Fields a create or partial update writes. Omitted fields are left unchanged; `''` clears one. */
@@ -27,6 +48,15 @@ export interface JamfUserWrite {
   email?: string;
   phoneNumber?: string;
   position?: string;
+  managedAppleId?: string;
+  /** Replaces the user's sites (§2.6); `[]` clears them. */
+  siteIds?: number[];
+  /** Only the attributes listed are written, by id; `''` clears one (§2.6). */
+  extensionAttributes?: Array<{ id: number; value: string }>;
+  /** `-1` unlinks (§2.6). */
+  ldapServerId?: number;
+  enableCustomPhotoUrl?: boolean;
+  customPhotoUrl?: string;
 }
 
 /** One entry of the Classic `GET /JSSResource/users` list. */

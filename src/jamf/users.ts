@@ -3,7 +3,8 @@ import { JamfError } from './errors.js';
 import { deleteById } from './delete-by-id.js';
 import { assertJamfId, asRecord, isJamfId, jsonInt, jsonString, parseJsonBody, type JamfContext } from './context.js';
 import { createOnce } from './create-once.js';
-import type { JamfCreateOptions, JamfUser, JamfUserPage, JamfUserPageQuery, JamfUserSummary, JamfUserWrite } from './types.js';
+import { userKey } from './node-affinity.js';
+import type { JamfCreateOptions, JamfRef, JamfUser, JamfUserExtras, JamfUserPage, JamfUserPageQuery, JamfUserSummary, JamfUserWrite } from './types.js';
 import { fillRoute, queryString } from './url.js';
 import { buildXml, isObject, listOf, parseXml, readEchoId, rootElement, text, toInt, type XmlObject } from './xml-codec.js';
 
@@ -26,7 +27,36 @@ export function userWriteXml(user: JamfUserWrite): XmlObject {
   }
   if (user.phoneNumber !== undefined) body['phone_number'] = user.phoneNumber;
   if (user.position !== undefined) body['position'] = user.position;
+  if (user.managedAppleId !== undefined) body['managed_apple_id'] = user.managedAppleId;
+  if (user.enableCustomPhotoUrl !== undefined) body['enable_custom_photo_url'] = String(user.enableCustomPhotoUrl);
+  if (user.customPhotoUrl !== undefined) body['custom_photo_url'] = user.customPhotoUrl;
+  if (user.ldapServerId !== undefined) body['ldap_server'] = { id: user.ldapServerId };
+  // `<sites>` with a `-1` site clears the list (§2.6, MUT).
+  if (user.siteIds !== undefined) body['sites'] = { site: (user.siteIds.length > 0 ? user.siteIds : [-1]).map((id) => ({ id })) };
+  if (user.extensionAttributes !== undefined && user.extensionAttributes.length > 0) {
+    body['extension_attributes'] = { extension_attribute: user.extensionAttributes.map((ea) => ({ id: ea.id, value: ea.value })) };
+  }
   return body;
+}
+
+function decodeRef(value: unknown): JamfRef | null {
+  if (!isObject(value)) return null;
+  const id = toInt(value['id']);
+  return id === undefined || id < 1 ? null : { id, name: text(value['name']) };
+}
+
+/** The writable elements SCIM does not map, as the record holds them (§2.3). */
+function decodeExtras(record: XmlObject): JamfUserExtras {
+  return {
+    sites: listOf(record['sites'], 'site').flatMap((s) => decodeRef(s) ?? []),
+    extensionAttributes: listOf(record['extension_attributes'], 'extension_attribute').flatMap((ea) => {
+      const ref = decodeRef(ea);
+      return ref === null ? [] : [{ ...ref, value: text(ea['value']) }];
+    }),
+    ldapServer: decodeRef(record['ldap_server']),
+    enableCustomPhotoUrl: text(record['enable_custom_photo_url']).toLowerCase() === 'true',
+    customPhotoUrl: text(record['custom_photo_url']),
+  };
 }
 
 /** A `<user>` record (§2.3). */
@@ -45,6 +75,7 @@ export function decodeUser(record: XmlObject, route: string): JamfUser {
       const groupId = toInt(g['id']);
       return groupId === undefined ? [] : [{ id: groupId, name: text(g['name']), isSmart: text(g['is_smart']).toLowerCase() === 'true' }];
     }),
+    extras: decodeExtras(record),
   };
 }
 
@@ -58,13 +89,20 @@ export async function getUser(ctx: JamfContext, id: number): Promise<JamfUser | 
   if (!isJamfId(id)) return null;
   const route = `GET ${USER_BY_ID}`;
   // XML, not JSON: Classic JSON keeps only the last of the user's groups (§2.4).
-  const res = await ctx.call({ method: 'GET', route: USER_BY_ID, path: fillRoute(USER_BY_ID, { id }), accept: 'application/xml', allow: [404] });
+  const res = await ctx.call({
+    method: 'GET',
+    route: USER_BY_ID,
+    path: fillRoute(USER_BY_ID, { id }),
+    accept: 'application/xml',
+    allow: [404],
+    affinity: [userKey(id)],
+  });
   return res.status === 404 ? null : decodeUserBody(res.body, route);
 }
 
 export async function listUsers(ctx: JamfContext): Promise<JamfUserSummary[]> {
   // The id/name list is regular in JSON (§2.4); only single records and email lookups are lossy.
-  const res = await ctx.call({ method: 'GET', route: USERS, path: USERS, accept: 'application/json' });
+  const res = await ctx.call({ method: 'GET', route: USERS, path: USERS, accept: 'application/json', timeoutMs: ctx.listTimeoutMs });
   const users = asRecord(parseJsonBody(res.body, `GET ${USERS}`))['users'];
   if (!Array.isArray(users)) return [];
   return users.flatMap((entry) => {
@@ -150,7 +188,10 @@ export async function createUser(ctx: JamfContext, user: JamfUserWrite & { name:
     post: async () => {
       const res = await ctx.call({ method: 'POST', route: USER_CREATE, path: USER_CREATE, accept: 'application/xml', body, contentType: 'application/xml' });
       const id = readEchoId(res.body);
-      if (id !== undefined && id > 0) return id;
+      if (id !== undefined && id > 0) {
+        ctx.pin(userKey(id), res);
+        return id;
+      }
       // §7.12 prefers the echoed id; a missing one is recovered by name rather than failing a create that worked.
       const found = await getUserByName(ctx, user.name);
       if (found === null) throw new JamfError('server', 'Jamf Pro answered the create without an id', res.status, `POST ${USER_CREATE}`);
@@ -173,9 +214,10 @@ export async function updateUser(ctx: JamfContext, id: number, user: JamfUserWri
     accept: 'application/xml',
     body: buildXml('user', fields),
     contentType: 'application/xml',
+    affinity: [userKey(id)],
   });
 }
 
 export async function deleteUser(ctx: JamfContext, id: number): Promise<void> {
-  await deleteById(ctx, USER_BY_ID, id);
+  await deleteById(ctx, USER_BY_ID, id, userKey(id));
 }

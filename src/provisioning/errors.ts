@@ -1,4 +1,4 @@
-import { JamfError } from '../jamf/errors.js';
+import { JamfError, JamfPrivilegeError } from '../jamf/errors.js';
 import { ScimError } from '../scim/errors.js';
 
 /** Seconds an IdP should wait before retrying when Jamf Pro is unavailable. */
@@ -45,6 +45,8 @@ export async function jamfCall<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 function privilegeError(err: JamfError): ScimError {
+  // Jamf named the privilege by refusing a fresh token too: say which one to add to the API role.
+  if (err instanceof JamfPrivilegeError) return new ScimError(502, err.message);
   const what = err.route ? ` (${err.route})` : '';
   return new ScimError(
     502,

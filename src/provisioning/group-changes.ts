@@ -3,7 +3,7 @@
  * group, changes merged); the store's part of a change (tombstone memberships, the group record)
  * is applied by the writer right after the Jamf write that carries it, in the same order.
  */
-import { isJamfError } from '../jamf/errors.js';
+import { isJamfError, JamfDuplicateError } from '../jamf/errors.js';
 import { conflict, fromJamfError, invalidValue, jamfCall, notFound } from './errors.js';
 import type { GroupReads } from './group-reads.js';
 import { isGroupId } from './group-reads.js';
@@ -11,7 +11,7 @@ import { groupResource, memberRef } from './group-view.js';
 import { MissingMembersError, type GroupWrite, type GroupWriter } from './group-writer.js';
 import type { NameClaims } from './name-claims.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
-import { isDuplicateName } from './user-lifecycle.js';
+import { groupNameTaken } from './duplicates.js';
 import type { ResourceContext, ScimObject } from './user-mapping.js';
 
 /** A membership change reduced from a PATCH or PUT (SCIM user ids). */
@@ -27,7 +27,7 @@ export interface GroupChange {
 }
 
 export interface GroupChangesDeps {
-  jamf: Pick<JamfDirectory, 'createGroup' | 'getUser'>;
+  jamf: Pick<JamfDirectory, 'createGroup' | 'getUser' | 'listGroups'>;
   store: StateStore;
   names: NameClaims;
   writer: GroupWriter;
@@ -133,7 +133,9 @@ export function createGroupChanges(deps: GroupChangesDeps) {
       // Any group already known to this server is not a group this create made.
       id = await deps.jamf.createGroup({ name: displayName, memberIds: jamfIds }, { absentBefore, claimed: (g) => store.getGroup(String(g)) !== null });
     } catch (err) {
-      if (isDuplicateName(err)) throw conflict(`A group named "${displayName}" already exists`);
+      if (await groupNameTaken(deps.jamf, err, displayName).catch((e: unknown) => Promise.reject(fromJamfError(e)))) {
+        throw conflict(`A group named "${displayName}" already exists`);
+      }
       if (isJamfError(err, 'conflict')) {
         const missing = await missingMember(memberIds);
         if (missing !== null) throw invalidValue(`members: no user with id "${missing}"`);
@@ -206,7 +208,7 @@ export function createGroupChanges(deps: GroupChangesDeps) {
         reads.dropGroupRecord(id);
         throw notFound(`Group ${id} not found`);
       }
-      if (write.name !== undefined && isDuplicateName(err)) throw conflict(`A group named "${write.name}" already exists`);
+      if (err instanceof JamfDuplicateError) throw conflict(`A group named "${write.name ?? ''}" already exists`);
       throw fromJamfError(err);
     }
     reads.knownStatic.add(groupId);

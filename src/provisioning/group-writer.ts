@@ -8,7 +8,7 @@
  * answered only when the PUT carrying its change has succeeded.
  */
 import type { Logger } from 'pino';
-import { isJamfError, JamfError } from '../jamf/errors.js';
+import { isJamfError, JamfDuplicateError, JamfError } from '../jamf/errors.js';
 import { remainingUpdate } from '../jamf/groups.js';
 import type { JamfGroup, JamfGroupUpdate } from '../jamf/types.js';
 import { mapLimit } from './keyed-lock.js';
@@ -34,8 +34,8 @@ export interface GroupWriterDeps {
   jamf: Pick<JamfDirectory, 'updateGroup' | 'deleteGroup' | 'getGroup' | 'getUser'>;
   logger: Logger;
   readConcurrency: number;
-  /** Whether Jamf refused a name as taken (jamf-pro-api.md §11: decided by its answer). */
-  isDuplicate: (err: unknown) => boolean;
+  /** Whether Jamf refused `name` for group `groupId` because another group has it (duplicates.ts). */
+  nameTaken: (err: unknown, name: string, groupId: number) => Promise<boolean>;
 }
 
 interface Entry {
@@ -204,12 +204,6 @@ export function createGroupWriter(deps: GroupWriterDeps) {
   /** The changes to send again after `err`, or undefined when the refusal belongs to all of them. */
   async function withoutCulprits(groupId: number, err: unknown, live: Entry[], update: JamfGroupUpdate, learned: Learned): Promise<Entry[] | undefined> {
     if (!isJamfError(err, 'conflict')) return undefined;
-    if (update.name !== undefined && deps.isDuplicate(err)) {
-      // The last rename was sent: it is the one refused; an earlier one may still apply.
-      const culprit = [...live].reverse().find((e) => e.change.name !== undefined) as Entry;
-      culprit.reject(err);
-      return live.filter((e) => e !== culprit);
-    }
     // A read failing here decides nothing: every caller gets that failure (a 5xx the IdP retries).
     if (update.removeIds && learned.seen === undefined) {
       // Removing a non-member is refused with 409 (§4.4) and is a no-op to SCIM.
@@ -220,6 +214,12 @@ export function createGroupWriter(deps: GroupWriterDeps) {
         learned.seen = group;
         return live;
       }
+    }
+    if (update.name !== undefined && (await deps.nameTaken(err, update.name, groupId))) {
+      // The last rename was sent: it is the one refused; an earlier one may still apply.
+      const culprit = [...live].reverse().find((e) => e.change.name !== undefined) as Entry;
+      culprit.reject(err instanceof JamfDuplicateError ? err : new JamfDuplicateError(err.message, err.route));
+      return live.filter((e) => e !== culprit);
     }
     const added = [...(update.addIds ?? []), ...(update.replaceIds ?? [])].filter((id) => !learned.checkedUsers.has(id));
     if (added.length === 0) return undefined;

@@ -1,4 +1,4 @@
-import type { JamfApi } from '../jamf/types.js';
+import type { JamfApi, JamfUserExtras } from '../jamf/types.js';
 
 /** The Jamf calls provisioning uses; the real adapter is `createJamfClient`. */
 export type JamfDirectory = Pick<
@@ -39,8 +39,18 @@ export interface UserRecord {
   writtenFullName: string | null;
   /** Static group ids the user is to be in while it is not in Jamf (tombstone memberships). */
   groupIds: number[];
+  /** Set by a deactivation: what Jamf held beyond the SCIM fields, restored on reactivation. */
+  jamfSnapshot?: JamfSnapshot | null;
   created: string;
   lastModified: string;
+}
+
+/** A Jamf user as a deactivation found it, before deleting it (jamf-pro-api.md §2.3). */
+export interface JamfSnapshot {
+  /** The Jamf id it had; a reactivation creates the user again under a new one. */
+  jamfId: number;
+  managedAppleId: string;
+  extras: JamfUserExtras;
 }
 
 export interface GroupRecord {

@@ -1,14 +1,16 @@
 /**
  * The lifecycle steps that touch Jamf and the store together (design.md §4): deactivation =
- * tombstone first, then the Jamf delete; reactivation = the Jamf create, then the static groups.
- * A step a crash or a Jamf failure interrupted is finished by the next request for that user.
- * Every function here runs under that user's lock (user-service.ts).
+ * tombstone first (with everything Jamf held), then the Jamf delete; reactivation = the Jamf
+ * create with all of it, then the static groups. A step a crash or a Jamf failure interrupted is
+ * finished by the next request for that user. Every function here runs under that user's lock
+ * (user-service.ts).
  */
 import type { Logger } from 'pino';
-import { isJamfError, JamfDuplicateError } from '../jamf/errors.js';
+import { isJamfError } from '../jamf/errors.js';
 import type { JamfUser } from '../jamf/types.js';
-import { conflict, fromJamfError } from './errors.js';
+import { conflict, fromJamfError, jamfCall } from './errors.js';
 import type { GroupWriter } from './group-writer.js';
+import { restoreExtras, snapshotOf, snapshotWrite } from './jamf-snapshot.js';
 import type { NameClaims } from './name-claims.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
 import { toJamfWrite } from './user-mapping.js';
@@ -16,19 +18,22 @@ import { toJamfWrite } from './user-mapping.js';
 export type UserEvent = 'created' | 'deactivated' | 'reactivated' | 'deleted';
 
 export interface UserLifecycleDeps {
-  jamf: Pick<JamfDirectory, 'createUser' | 'deleteUser' | 'getUserByName'>;
+  jamf: Pick<JamfDirectory, 'createUser' | 'deleteUser' | 'getUserByName' | 'updateUser'>;
   store: StateStore;
   logger: Logger;
   names: NameClaims;
   groupWriter: Pick<GroupWriter, 'update' | 'isDeleted'>;
+  /**
+   * A reactivation that finds a Jamf user of its userName that no SCIM user claims takes it over
+   * (Jamf creates end users by itself when a username is assigned to a device: Jamf Pro admin
+   * guide, "User Assignments"). Off: the reactivation answers 409 and the user stays inactive.
+   */
+  adoptJamfUsers: boolean;
   now: () => string;
   emit: (event: UserEvent) => void;
 }
 
-/** Jamf's 409 for a taken name; its wording is not documented (jamf-pro-api.md §11). */
-export function isDuplicateName(err: unknown): boolean {
-  return err instanceof JamfDuplicateError || (isJamfError(err, 'conflict') && /duplicate/i.test(err.message));
-}
+export { snapshotOf };
 
 export function createUserLifecycle(deps: UserLifecycleDeps) {
   const { jamf, store, logger } = deps;
@@ -52,37 +57,65 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
     return done;
   }
 
+  const claimedByOther = (record: UserRecord) => (id: number) => {
+    const owner = store.getUserByJamfId(id);
+    return owner !== null && owner.scimId !== record.scimId;
+  };
+
   /**
-   * `resumed`: an earlier attempt may have created the Jamf user before the server stopped. Then
-   * a duplicate name is that user, adopted instead of created twice. On a first attempt it is
-   * somebody else's: the user stays inactive and the IdP gets 409.
+   * Creates the Jamf user of a reactivation with everything the tombstone holds, and returns its
+   * id once all of it is in Jamf: the row records that id only then, so a step resumed with an id
+   * has nothing left to write but the groups. `resumed`: an earlier attempt may have created the
+   * user before the server stopped; then the user of that name is taken as that one.
    */
+  async function createForReactivation(record: UserRecord, resumed: boolean): Promise<number> {
+    const mapped = toJamfWrite({ ...record.attributes, userName: record.userName });
+    const snapshot = record.jamfSnapshot ?? null;
+    const options = {
+      // The tombstone holds this name: the server deleted the Jamf user and refuses creates of
+      // the name while the tombstone exists, and it holds the name's lock now.
+      absentBefore: true,
+      claimed: claimedByOther(record),
+    };
+    deps.names.writing(record.userName);
+    try {
+      return await jamf.createUser({ ...mapped, ...snapshotWrite(snapshot) }, options);
+    } catch (err) {
+      if (!isJamfError(err, 'conflict')) throw fromJamfError(err);
+    }
+    // A refused create: the name is taken, or what the record names is gone (a deleted site or
+    // extension attribute). Jamf's wording tells neither reliably (jamf-pro-api.md §11); a lookup
+    // does. A lookup that fails decides nothing: the row stays 'reactivating' for the next request.
+    const holder = await jamfCall(() => jamf.getUserByName(record.userName));
+    let jamfId: number;
+    if (holder === null) {
+      if (snapshot === null) throw conflict(`Jamf Pro refused to create user "${record.userName}"`);
+      jamfId = await jamfCall(() => jamf.createUser(mapped, options));
+    } else {
+      if (claimedByOther(record)(holder.id) || !(resumed || deps.adoptJamfUsers)) {
+        store.putUser({ ...record, status: 'inactive' });
+        throw conflict(`userName "${record.userName}" is already taken in Jamf Pro; the user stays inactive`);
+      }
+      if (!resumed) {
+        logger.warn(
+          { scimId: record.scimId, userName: record.userName, jamfId: holder.id },
+          'reactivation took over a Jamf user of this userName that Jamf Pro created itself (e.g. by a device assignment)',
+        );
+      }
+      jamfId = holder.id;
+    }
+    const skipped = await restoreExtras(jamf, jamfId, mapped, snapshot);
+    if (skipped.length > 0) {
+      logger.warn({ scimId: record.scimId, userName: record.userName, jamfId, skipped }, 'reactivation skipped what no longer exists in Jamf Pro');
+    }
+    return jamfId;
+  }
+
   async function finishReactivation(record: UserRecord, resumed: boolean): Promise<{ record: UserRecord; jamfUser: JamfUser }> {
     const write = toJamfWrite({ ...record.attributes, userName: record.userName });
     let jamfId = record.jamfId;
     if (jamfId === null) {
-      deps.names.writing(record.userName);
-      try {
-        jamfId = await jamf.createUser(write, {
-          // The tombstone holds this name: the server deleted the Jamf user and refuses creates of
-          // the name while the tombstone exists, and it holds the name's lock now.
-          absentBefore: true,
-          claimed: (id) => {
-            const owner = store.getUserByJamfId(id);
-            return owner !== null && owner.scimId !== record.scimId;
-          },
-        });
-      } catch (err) {
-        if (!isDuplicateName(err)) throw fromJamfError(err);
-        // A lookup that fails decides nothing: the row stays 'reactivating' for the next request.
-        const existing = resumed ? await jamf.getUserByName(record.userName).catch((e: unknown) => Promise.reject(fromJamfError(e))) : null;
-        const claimed = existing ? store.getUserByJamfId(existing.id) : null;
-        if (!existing || (claimed && claimed.scimId !== record.scimId)) {
-          store.putUser({ ...record, status: 'inactive' });
-          throw conflict(`userName "${record.userName}" is already taken in Jamf Pro; the user stays inactive`);
-        }
-        jamfId = existing.id;
-      }
+      jamfId = await createForReactivation(record, resumed);
       store.putUser({ ...record, jamfId });
     }
     for (const groupId of keptGroups(record.groupIds)) {
@@ -102,10 +135,13 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
       jamfId,
       status: 'active',
       groupIds: [],
+      jamfSnapshot: null,
       writtenFullName: write.fullName,
       lastModified: deps.now(),
     };
     store.putUser(done);
+    // The SCIM id stays; Jamf knows the user under a new id from now on.
+    logger.info({ scimId: record.scimId, userName: record.userName, oldJamfId: record.jamfSnapshot?.jamfId ?? null, jamfId }, 'user reactivated');
     deps.emit('reactivated');
     const jamfUser: JamfUser = {
       id: jamfId,
@@ -114,7 +150,7 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
       email: write.email,
       phoneNumber: write.phoneNumber,
       position: write.position,
-      managedAppleId: '',
+      managedAppleId: record.jamfSnapshot?.managedAppleId ?? '',
       groups: [],
     };
     return { record: done, jamfUser };

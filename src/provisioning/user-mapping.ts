@@ -54,8 +54,11 @@ export function sameInJamf(sent: string | undefined, held: string): boolean {
   return norm(sent ?? '') === norm(held);
 }
 
+/** The Jamf fields SCIM maps (design.md §3). */
+export type MappedJamfWrite = Required<Pick<JamfUserWrite, 'name' | 'fullName' | 'email' | 'phoneNumber' | 'position'>>;
+
 /** The Jamf fields a SCIM user maps to (design.md §3); every field is written so PUT clears what the IdP dropped. */
-export function toJamfWrite(user: ScimObject): Required<JamfUserWrite> {
+export function toJamfWrite(user: ScimObject): MappedJamfWrite {
   return {
     name: str(user.userName) ?? '',
     fullName: jamfSafe(composeFullName(user)),
@@ -66,7 +69,7 @@ export function toJamfWrite(user: ScimObject): Required<JamfUserWrite> {
 }
 
 /** Only the fields Jamf does not already hold, so an unchanged PATCH costs no write. */
-export function jamfWriteDiff(next: Required<JamfUserWrite>, current: JamfUser): JamfUserWrite {
+export function jamfWriteDiff(next: MappedJamfWrite, current: JamfUser): JamfUserWrite {
   const diff: JamfUserWrite = {};
   if (!sameInJamf(next.name, current.name)) diff.name = next.name;
   if (!sameInJamf(next.fullName, current.fullName)) diff.fullName = next.fullName;

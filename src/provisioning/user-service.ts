@@ -20,6 +20,8 @@ export interface UserServiceDeps {
   readConcurrency: number;
   /** The one writer per Jamf group, shared with the group service (reactivation restores memberships through it). */
   groupWriter: Pick<GroupWriter, 'update' | 'isDeleted'>;
+  /** See UserLifecycleDeps.adoptJamfUsers; default true. */
+  adoptJamfUsers?: boolean;
   now?: () => Date;
   onEvent?: (event: UserEvent) => void;
 }
@@ -45,7 +47,7 @@ export function createUserService(deps: UserServiceDeps) {
     return owner && owner.scimId !== scimId ? null : id;
   }
 
-  const lifecycle = createUserLifecycle({ jamf, store, logger, names, groupWriter: deps.groupWriter, now, emit });
+  const lifecycle = createUserLifecycle({ jamf, store, logger, names, groupWriter: deps.groupWriter, adoptJamfUsers: deps.adoptJamfUsers ?? true, now, emit });
   const reads = createUserReads({ jamf, store, withLock, names, lifecycle, jamfIdFor });
   const listing = createUserListing({ jamf, store, logger, readConcurrency: deps.readConcurrency, withLock, lifecycle, reads });
   const writes = createUserWrites({ jamf, store, withLock, names, lifecycle, reads, jamfIdFor, now, emit });

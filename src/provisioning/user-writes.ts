@@ -11,7 +11,8 @@ import { conflict, fromJamfError, invalidValue, notFound } from './errors.js';
 import type { KeyedLock } from './keyed-lock.js';
 import { nameKey, type NameClaims } from './name-claims.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
-import { isDuplicateName, type UserEvent, type UserLifecycle } from './user-lifecycle.js';
+import { userNameTaken } from './duplicates.js';
+import { snapshotOf, type UserEvent, type UserLifecycle } from './user-lifecycle.js';
 import {
   type ResourceContext,
   type ScimObject,
@@ -27,7 +28,7 @@ import type { UserReads } from './user-reads.js';
 export type UserMutation = (current: ScimObject) => ScimObject;
 
 export interface UserWritesDeps {
-  jamf: Pick<JamfDirectory, 'createUser' | 'updateUser' | 'deleteUser'>;
+  jamf: Pick<JamfDirectory, 'createUser' | 'updateUser' | 'deleteUser' | 'getUserByName'>;
   store: StateStore;
   withLock: KeyedLock;
   names: NameClaims;
@@ -46,8 +47,15 @@ export function createUserWrites(deps: UserWritesDeps) {
     if (taken) throw conflict(`userName "${userName}" is already taken by an inactive user`);
   }
 
-  function jamfConflict(err: unknown, userName: string): never {
-    if (isDuplicateName(err)) throw conflict(`userName "${userName}" is already taken in Jamf Pro`);
+  /** A refused create or rename: 409 `uniqueness` only when a lookup shows the name taken. */
+  async function jamfConflict(err: unknown, userName: string, self?: number): Promise<never> {
+    let taken: boolean;
+    try {
+      taken = await userNameTaken(jamf, err, userName, self);
+    } catch (lookupErr) {
+      throw fromJamfError(lookupErr);
+    }
+    if (taken) throw conflict(`userName "${userName}" is already taken in Jamf Pro`);
     throw fromJamfError(err);
   }
 
@@ -79,7 +87,7 @@ export function createUserWrites(deps: UserWritesDeps) {
       try {
         jamfId = await jamf.createUser(write, { absentBefore, claimed: claimedByAnyone });
       } catch (err) {
-        jamfConflict(err, userName);
+        return jamfConflict(err, userName);
       }
       const record: UserRecord = { ...base, scimId: String(jamfId), jamfId, status: 'active', writtenFullName: write.fullName };
       store.putUser(record);
@@ -125,7 +133,8 @@ export function createUserWrites(deps: UserWritesDeps) {
         if (deactivating) {
           // Deactivate (design.md §4): tombstone first, durably, then delete in Jamf.
           const staticGroups = lifecycle.keptGroups(jamfUser.groups.filter((g) => !g.isSmart).map((g) => g.id));
-          const pending: UserRecord = { ...nextRecord, status: 'deactivating', groupIds: staticGroups };
+          // Everything Jamf holds beyond the SCIM fields goes into the tombstone, for the reactivation.
+          const pending: UserRecord = { ...nextRecord, status: 'deactivating', groupIds: staticGroups, jamfSnapshot: snapshotOf(jamfUser) };
           store.putUser(pending);
           const done = await lifecycle.finishDeactivation(pending);
           return userFromTombstone(done, ctx, new Map(jamfUser.groups.map((g) => [g.id, g.name])));
@@ -137,7 +146,7 @@ export function createUserWrites(deps: UserWritesDeps) {
           try {
             await jamf.updateUser(jamfUser.id, diff);
           } catch (err) {
-            jamfConflict(err, userName);
+            await jamfConflict(err, userName, jamfUser.id);
           }
         }
         store.putUser(nextRecord);

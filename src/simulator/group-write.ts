@@ -1,6 +1,6 @@
 import { conflict } from './errors.js';
 import { findGroupByName, findUserByName } from './store.js';
-import type { SimCriterion, SimGroup, SimUser, SimulatorState } from './types.js';
+import type { Knobs, SimCriterion, SimGroup, SimUser, SimulatorState } from './types.js';
 import { child, children, text, type XmlObject } from './xml.js';
 import { parseBool, parseRef } from './xml-values.js';
 
@@ -43,14 +43,20 @@ function parseCriterion(c: XmlObject, index: number): SimCriterion {
  * `<user_additions>` (already-members ignored), then `<user_deletions>` (a non-member is a 409).
  * `is_smart` cannot change after creation and is ignored on update.
  */
-export function applyGroupBody(state: SimulatorState, group: SimGroup, body: XmlObject): SimGroup {
+export function applyGroupBody(
+  state: SimulatorState,
+  group: SimGroup,
+  body: XmlObject,
+  rules: Pick<Knobs, 'duplicateNameMessage'>,
+): SimGroup {
   const next: SimGroup = { ...group, site: { ...group.site }, criteria: [...group.criteria], memberIds: new Set(group.memberIds) };
 
   const name = text(body, 'name');
   if (name !== undefined) {
     if (name === '') throw conflict('Problem with name');
     const holder = findGroupByName(state, name);
-    if (holder && holder.id !== group.id) throw conflict('Duplicate name');
+    // The wording for user groups is not public (jamf-pro-api.md §11), hence the knob.
+    if (holder && holder.id !== group.id) throw conflict(rules.duplicateNameMessage);
     next.name = name;
   }
 

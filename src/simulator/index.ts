@@ -2,13 +2,20 @@ export { createSimulator } from './simulator.js';
 export { createState } from './store.js';
 export { DEFAULT_PRIVILEGES } from './privileges.js';
 export type {
+  AddUserSpec,
   ConcurrentWrites,
+  DeviceAssignment,
+  DeviceAssignmentResult,
   Fault,
   SimCall,
   SimCallListener,
   FaultConfig,
   SimCriterion,
+  SimDevice,
+  SimDeviceKind,
   SimExtensionAttribute,
+  SimExtensionAttributeDefinition,
+  SimExtensionAttributeType,
   SimGroup,
   SimRef,
   SimUser,
@@ -18,4 +25,5 @@ export type {
   TargetedFault,
   Trap,
   TrapSpec,
+  UnknownReferences,
 } from './types.js';

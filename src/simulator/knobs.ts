@@ -36,6 +36,10 @@ export const knobPatchSchema = z.strictObject({
     .optional(),
   privileges: z.array(z.string()).optional(),
   concurrentWrites: z.enum(['atomic', 'lost-update', 'fail']).optional(),
+  unknownReferences: z.enum(['accept', 'refuse']).optional(),
+  duplicateNameMessage: z.string().min(1).optional(),
+  tokenPaths: z.enum(['both', 'v1-only', 'legacy-only']).optional(),
+  listLatencyPerThousandMs: z.number().int().min(0).optional(),
 });
 
 export function initialKnobs(opts: SimulatorOptions): Knobs {
@@ -49,6 +53,12 @@ export function initialKnobs(opts: SimulatorOptions): Knobs {
     privileges: [...(opts.privileges ?? DEFAULT_PRIVILEGES)],
     // Today's behaviour; the anomalies of overlapping Classic writes are opt-in (types.ts ConcurrentWrites).
     concurrentWrites: opts.concurrentWrites ?? 'atomic',
+    // Today's lenient behaviour; refusing unknown sites and extension attributes is opt-in (types.ts UnknownReferences).
+    unknownReferences: opts.unknownReferences ?? 'accept',
+    // "Error: Duplicate name" is seen for other Classic objects only (JSSImporter#78; jamf-pro-api.md §11).
+    duplicateNameMessage: opts.duplicateNameMessage ?? 'Duplicate name',
+    tokenPaths: opts.tokenPaths ?? 'both',
+    listLatencyPerThousandMs: opts.listLatencyPerThousandMs ?? 0,
   };
 }
 
@@ -63,4 +73,8 @@ export function applyKnobPatch(knobs: Knobs, patch: KnobPatch | z.input<typeof k
   if (p.version !== undefined) knobs.version = p.version;
   if (p.privileges !== undefined) knobs.privileges = p.privileges;
   if (p.concurrentWrites !== undefined) knobs.concurrentWrites = p.concurrentWrites;
+  if (p.unknownReferences !== undefined) knobs.unknownReferences = p.unknownReferences;
+  if (p.duplicateNameMessage !== undefined) knobs.duplicateNameMessage = p.duplicateNameMessage;
+  if (p.tokenPaths !== undefined) knobs.tokenPaths = p.tokenPaths;
+  if (p.listLatencyPerThousandMs !== undefined) knobs.listLatencyPerThousandMs = p.listLatencyPerThousandMs;
 }

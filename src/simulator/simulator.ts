@@ -5,8 +5,12 @@ import { applyKnobPatch, initialKnobs } from './knobs.js';
 import { createLimiter } from './limiter.js';
 import { seededRandom } from './random.js';
 import { adminRoutes } from './routes/admin.js';
+import { directoryAdminRoutes } from './routes/admin-directory.js';
+import { assignDevice } from './devices.js';
+import { addSite, addUserExtensionAttribute, deleteSite, deleteUserExtensionAttribute } from './registries.js';
+import { addUserFromSpec } from './user-setup.js';
 import { createSleeper } from './sleeper.js';
-import { blankGroup, blankUser, createState, findGroupByName, findUserByName, insertGroup, insertUser } from './store.js';
+import { blankGroup, createState, findGroupByName, insertGroup } from './store.js';
 import { seedState } from './seed.js';
 import { createTokenStore } from './tokens.js';
 import { createTraffic } from './traffic.js';
@@ -86,18 +90,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     trap: (spec) => traps.create(spec),
     seed: (users, groups) => seedState(state, users, groups),
 
-    addUser(u) {
-      if (findUserByName(state, u.name)) throw new Error(`Duplicate name: ${u.name}`);
-      const email = u.email ?? '';
-      return insertUser(state, (id) => ({
-        ...blankUser(id, u.name),
-        full_name: u.fullName ?? '',
-        email,
-        email_address: email,
-        phone_number: u.phoneNumber ?? '',
-        position: u.position ?? '',
-      })).id;
-    },
+    addUser: (u) => addUserFromSpec(state, u),
 
     addGroup(g) {
       if (findGroupByName(state, g.name)) throw new Error(`Duplicate name: ${g.name}`);
@@ -107,9 +100,16 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       return insertGroup(state, (id) => ({ ...blankGroup(id, g.name, g.isSmart ?? false), memberIds: new Set(g.memberIds) }))
         .id;
     },
+
+    addSite: (name) => addSite(state, name),
+    deleteSite: (id) => deleteSite(state, id),
+    addUserExtensionAttribute: (def) => addUserExtensionAttribute(state, def),
+    deleteUserExtensionAttribute: (id) => deleteUserExtensionAttribute(state, id),
+    assignDevice: (a) => assignDevice(state, a),
   };
 
   adminRoutes(app, { sim, knobs, state });
+  directoryAdminRoutes(app, { sim, state });
   if (opts.seedUsers || opts.seedGroups) seedState(state, opts.seedUsers ?? 0, opts.seedGroups ?? 0);
   return sim;
 }

@@ -1,11 +1,24 @@
 import { matchesCriteria } from './smart-groups.js';
-import type { SimGroup, SimRef, SimulatorState, SimUser } from './types.js';
+import type { SimDeviceKind, SimGroup, SimRef, SimulatorState, SimUser } from './types.js';
 
 export const NO_REF: Readonly<SimRef> = Object.freeze({ id: -1, name: 'None' });
 
 export function createState(): SimulatorState {
-  return { users: new Map(), groups: new Map(), nextUserId: 1, nextGroupId: 1 };
+  return {
+    users: new Map(),
+    groups: new Map(),
+    nextUserId: 1,
+    nextGroupId: 1,
+    sites: new Map(),
+    nextSiteId: 1,
+    userExtensionAttributes: new Map(),
+    nextUserExtensionAttributeId: 1,
+    devices: new Map(),
+    nextDeviceId: { computer: 1, mobile_device: 1 },
+  };
 }
+
+export const deviceKey = (kind: SimDeviceKind, id: number): string => `${kind}:${id}`;
 
 const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
@@ -61,10 +74,15 @@ export function insertGroup(state: SimulatorState, build: (id: number) => SimGro
   return group;
 }
 
-/** Deleting a user also drops it from every static membership, as Jamf does. */
+/**
+ * Deleting a user also drops it from every static membership, as Jamf does, and works whatever
+ * devices it has (§2.7). Its devices stay in the inventory without a user; whether Jamf keeps the
+ * username on them is [U].
+ */
 export function deleteUser(state: SimulatorState, id: number): void {
   state.users.delete(id);
   for (const group of state.groups.values()) group.memberIds.delete(id);
+  for (const device of state.devices.values()) if (device.userId === id) device.userId = undefined;
 }
 
 /** Smart groups with criteria compute their members; others list their stored ids. */

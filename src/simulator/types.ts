@@ -26,11 +26,31 @@ export interface SimRef {
   name: string;
 }
 
+export type SimExtensionAttributeType = 'String' | 'Integer' | 'Date';
+
 export interface SimExtensionAttribute {
   id: number;
   name: string;
-  type: 'String' | 'Integer' | 'Date';
+  type: SimExtensionAttributeType;
   value: string;
+}
+
+/** A user extension attribute as defined in Jamf (`/JSSResource/userextensionattributes`, jamf-pro-api.md §7.9). */
+export interface SimExtensionAttributeDefinition {
+  name: string;
+  type: SimExtensionAttributeType;
+}
+
+export type SimDeviceKind = 'computer' | 'mobile_device';
+
+/** A computer or mobile device of the inventory; its assigned user shows it under the user's `<links>` (§2.3). */
+export interface SimDevice {
+  kind: SimDeviceKind;
+  /** Computers and mobile devices count their ids separately, as in Jamf. */
+  id: number;
+  name: string;
+  /** The assigned user; undefined once that user is deleted. */
+  userId: number | undefined;
 }
 
 /** One smart-group criterion (§4.5). The simulator evaluates it against user fields. */
@@ -62,6 +82,15 @@ export interface SimulatorState {
   groups: Map<number, SimGroup>;
   nextUserId: number;
   nextGroupId: number;
+  /** Site id → name. Users reference sites by id (§2.3). */
+  sites: Map<number, string>;
+  nextSiteId: number;
+  /** User extension attribute id → definition. */
+  userExtensionAttributes: Map<number, SimExtensionAttributeDefinition>;
+  nextUserExtensionAttributeId: number;
+  /** Devices by `${kind}:${id}` (see `deviceKey`). */
+  devices: Map<string, SimDevice>;
+  nextDeviceId: Record<SimDeviceKind, number>;
 }
 
 export type Fault = 'reset-before' | 'reset-after' | 'slow' | number;
@@ -140,6 +169,25 @@ export interface Trap {
  */
 export type ConcurrentWrites = 'atomic' | 'lost-update' | 'fail';
 
+/**
+ * How a Classic user write (POST/PUT) that names a site (by id or name) or a user extension
+ * attribute (by id) Jamf does not have is treated. No public source shows Jamf's answer [U]:
+ * - 'accept': the reference is taken as given (an unknown id is stored with the name sent, or a
+ *   made-up one; an unknown site named without an id is dropped);
+ * - 'refuse': the whole write answers 409 `Error: Problem with site` / `Error: Problem with
+ *   extension attribute` and applies nothing.
+ */
+export type UnknownReferences = 'accept' | 'refuse';
+
+/**
+ * Which spellings of the OAuth token endpoint answer (jamf-pro-api.md §1.1, §11); the other one
+ * answers 404 like any route Jamf does not serve. `/api/v1/oauth/token` is the only one in the
+ * served Jamf Pro API schema (11.23.2 … 11.30.1); Jamf's admin guide, Jamf's MUT
+ * (`tokenManagement.swift`) and ruby-jss use `/api/oauth/token`; the release that first served
+ * `/v1/` is not public, and current ones serve both ('both', the default).
+ */
+export type TokenPaths = 'both' | 'v1-only' | 'legacy-only';
+
 export interface FaultConfig {
   /** Share of Jamf API calls (not token/admin routes) answered with a status from `errorStatuses`. */
   errorRate?: number;
@@ -184,21 +232,71 @@ export interface SimulatorOptions {
   seed?: number;
   /** Overlapping Classic PUTs to one user or user group (default 'atomic'); see {@link ConcurrentWrites}. */
   concurrentWrites?: ConcurrentWrites;
+  /** Classic user writes naming an unknown site or extension attribute (default 'accept'); see {@link UnknownReferences}. */
+  unknownReferences?: UnknownReferences;
+  /**
+   * The 409 message for a duplicate username or user-group name, after `Error: ` (default
+   * 'Duplicate name'). Jamf's wording for users and groups is not public (jamf-pro-api.md §11).
+   */
+  duplicateNameMessage?: string;
+  /** OAuth token endpoints served (default 'both'); see {@link TokenPaths}. */
+  tokenPaths?: TokenPaths;
+  /**
+   * Extra latency of the unpaged Classic lists (`GET /JSSResource/users`, `GET /JSSResource/usergroups`)
+   * per 1,000 records they return (default 0): on large tenants they take far longer than a single
+   * record (jamf-pro-api.md §11, [U] no published timing).
+   */
+  listLatencyPerThousandMs?: number;
   /** Reuse the data of a previous instance ("simulator restarted, state kept"). */
   state?: SimulatorState;
   logger?: boolean;
 }
 
 export type Knobs = Required<
-  Pick<SimulatorOptions, 'latencyMs' | 'jitterMs' | 'faults' | 'tokenLifetimeSeconds' | 'version' | 'privileges' | 'concurrentWrites'>
+  Pick<SimulatorOptions, 'latencyMs' | 'jitterMs' | 'faults' | 'tokenLifetimeSeconds' | 'version' | 'privileges' | 'concurrentWrites' | 'unknownReferences' | 'duplicateNameMessage' | 'tokenPaths' | 'listLatencyPerThousandMs'>
 > & { maxConcurrent: number | undefined };
 
 export type KnobPatch = Partial<
   Pick<
     SimulatorOptions,
-    'latencyMs' | 'jitterMs' | 'maxConcurrent' | 'faults' | 'tokenLifetimeSeconds' | 'version' | 'privileges' | 'concurrentWrites'
+    'latencyMs' | 'jitterMs' | 'maxConcurrent' | 'faults' | 'tokenLifetimeSeconds' | 'version' | 'privileges' | 'concurrentWrites' | 'unknownReferences' | 'duplicateNameMessage' | 'tokenPaths' | 'listLatencyPerThousandMs'
   >
 >;
+
+/** A user as `Simulator.addUser` creates it; ids must name registered sites and extension attributes. */
+export interface AddUserSpec {
+  name: string;
+  fullName?: string;
+  email?: string;
+  phoneNumber?: string;
+  position?: string;
+  managedAppleId?: string;
+  /** No LDAP registry: the server is named `LDAP Server N`. */
+  ldapServerId?: number;
+  sites?: number[];
+  extensionAttributes?: Array<{ id: number; value: string }>;
+}
+
+export interface DeviceAssignment {
+  username: string;
+  /** Default 'computer'. */
+  kind?: SimDeviceKind;
+  /**
+   * The device reporting the username: an existing device of this kind and name is reassigned,
+   * otherwise a new one is added (named `Computer N` / `Mobile Device N` when absent).
+   */
+  deviceName?: string;
+  /** Only used when the user is created. */
+  realname?: string;
+  email?: string;
+}
+
+export interface DeviceAssignmentResult {
+  userId: number;
+  /** True when no user had the username and Jamf created one. */
+  created: boolean;
+  deviceId: number;
+}
 
 export interface Simulator {
   readonly app: FastifyInstance;
@@ -228,6 +326,20 @@ export interface Simulator {
   /** Holds the matching Jamf calls until `release()` (see TrapSpec); close() releases them too. */
   trap(spec: TrapSpec): Trap;
   seed(users: number, groups: number): void;
-  addUser(u: { name: string; fullName?: string; email?: string; phoneNumber?: string; position?: string }): number;
+  /** Throws on a duplicate name, or on a site or extension attribute id not in the registries. */
+  addUser(u: AddUserSpec): number;
   addGroup(g: { name: string; isSmart?: boolean; memberIds?: number[] }): number;
+  /** Adds a site (name unique case-insensitively) and returns its id. */
+  addSite(name: string): number;
+  /** Removes the site, and removes it from every user and group that had it; throws on an unknown id. */
+  deleteSite(id: number): void;
+  /** Adds a user extension attribute (name unique case-insensitively, type 'String' by default) and returns its id. */
+  addUserExtensionAttribute(def: { name: string; type?: SimExtensionAttributeType }): number;
+  /** Removes the extension attribute and every user's value of it; throws on an unknown id. */
+  deleteUserExtensionAttribute(id: number): void;
+  /**
+   * Assigns a username to a device the way a device's inventory does: Jamf creates the end user
+   * when none has that username (case-insensitive), then links the device to it.
+   */
+  assignDevice(a: DeviceAssignment): DeviceAssignmentResult;
 }

@@ -1,3 +1,5 @@
+import { deviceLinks } from './devices.js';
+import { userExtensionAttributes, userSites } from './registries.js';
 import { groupsOfUser } from './store.js';
 import type { SimUser, SimulatorState } from './types.js';
 
@@ -23,14 +25,24 @@ function scalarFields(user: SimUser) {
   };
 }
 
-/** The XML user record, element order as in jamf-pro-api.md §2.3. `links` is always empty here. */
+/**
+ * The XML user record, element order as in jamf-pro-api.md §2.3. Site and extension attribute names
+ * come from the registries; `links` lists the user's computers and mobile devices (devices.ts), and
+ * peripherals and VPP assignments are always empty.
+ */
 export function userXml(state: SimulatorState, user: SimUser): unknown {
   const groups = groupRefs(state, user);
   return {
     ...scalarFields(user),
-    extension_attributes: xmlList('extension_attribute', user.extension_attributes),
-    sites: xmlList('site', user.sites),
-    links: { computers: '', peripherals: '', mobile_devices: '', vpp_assignments: '', total_vpp_code_count: 0 },
+    extension_attributes: xmlList('extension_attribute', userExtensionAttributes(state, user)),
+    sites: xmlList('site', userSites(state, user)),
+    links: {
+      computers: xmlList('computer', deviceLinks(state, user, 'computer')),
+      peripherals: '',
+      mobile_devices: xmlList('mobile_device', deviceLinks(state, user, 'mobile_device')),
+      vpp_assignments: '',
+      total_vpp_code_count: 0,
+    },
     user_groups: { size: groups.length, ...(groups.length > 0 ? { user_group: groups } : {}) },
   };
 }
@@ -44,9 +56,16 @@ export function userJson(state: SimulatorState, user: SimUser): unknown {
   const last = groups.at(-1);
   return {
     ...scalarFields(user),
-    extension_attributes: user.extension_attributes.map((ea) => ({ ...ea })),
-    sites: user.sites.map((s) => ({ ...s })),
-    links: { computers: [], mobile_devices: [], peripherals: [], total_vpp_code_count: 0, vpp_assignments: [] },
+    extension_attributes: userExtensionAttributes(state, user),
+    sites: userSites(state, user),
+    // Device lists intact, as in the XSOAR samples (§2.4; the older one-device defect is [U]).
+    links: {
+      computers: deviceLinks(state, user, 'computer'),
+      mobile_devices: deviceLinks(state, user, 'mobile_device'),
+      peripherals: [],
+      total_vpp_code_count: 0,
+      vpp_assignments: [],
+    },
     user_groups: { size: groups.length, ...(last ? { user_group: last } : {}) },
   };
 }

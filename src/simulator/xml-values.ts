@@ -14,8 +14,9 @@ export function parseId(value: string | undefined): number | undefined {
 }
 
 /**
- * `<ldap_server>` / `<site>` references: id -1 (or none) means "None" and clears the link (§2.6).
- * The simulator has no site or LDAP catalogue, so a missing name is made up from the id.
+ * `<ldap_server>` / group `<site>` references: id -1 (or none) means "None" and clears the link
+ * (§2.6). These are not checked against a registry (user sites are, user-write.ts), so a missing
+ * name is made up from the id.
  */
 export function parseRef(obj: XmlObject, kind: string): SimRef {
   const id = parseId(text(obj, 'id'));

@@ -28,6 +28,8 @@ const STEPS: string[] = [
    );
    CREATE INDEX groups_external_id ON groups (external_id);
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // What a deactivated user held in Jamf beyond the SCIM fields (sites, extension attributes, …).
+  `ALTER TABLE users ADD COLUMN jamf_snapshot TEXT;`,
 ];
 
 export function migrate(db: Database): void {

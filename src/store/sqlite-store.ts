@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { GroupRecord, StateStore, UserRecord, UserStatus } from '../provisioning/ports.js';
+import type { GroupRecord, JamfSnapshot, StateStore, UserRecord, UserStatus } from '../provisioning/ports.js';
 import { migrate } from './migrations.js';
 
 interface UserRow {
@@ -15,6 +15,7 @@ interface UserRow {
   group_ids: string;
   created: string;
   last_modified: string;
+  jamf_snapshot: string | null;
 }
 
 interface GroupRow {
@@ -35,6 +36,7 @@ const toUser = (r: UserRow): UserRecord => ({
   groupIds: JSON.parse(r.group_ids) as number[],
   created: r.created,
   lastModified: r.last_modified,
+  jamfSnapshot: r.jamf_snapshot === null ? null : (JSON.parse(r.jamf_snapshot) as JamfSnapshot),
 });
 
 const toGroup = (r: GroupRow): GroupRecord => ({
@@ -78,12 +80,12 @@ export function openSqliteStore(stateUrl: string): StateStore {
       "SELECT users.* FROM users, json_each(users.group_ids) g WHERE users.status <> 'active' AND g.value = ? ORDER BY CAST(scim_id AS INTEGER)",
     ),
     putUser: db.prepare(
-      `INSERT INTO users (scim_id, jamf_id, user_name, external_id, status, attributes, written_full_name, group_ids, created, last_modified)
-       VALUES (@scim_id, @jamf_id, @user_name, @external_id, @status, @attributes, @written_full_name, @group_ids, @created, @last_modified)
+      `INSERT INTO users (scim_id, jamf_id, user_name, external_id, status, attributes, written_full_name, group_ids, created, last_modified, jamf_snapshot)
+       VALUES (@scim_id, @jamf_id, @user_name, @external_id, @status, @attributes, @written_full_name, @group_ids, @created, @last_modified, @jamf_snapshot)
        ON CONFLICT (scim_id) DO UPDATE SET jamf_id = excluded.jamf_id, user_name = excluded.user_name,
          external_id = excluded.external_id, status = excluded.status, attributes = excluded.attributes,
          written_full_name = excluded.written_full_name, group_ids = excluded.group_ids,
-         created = excluded.created, last_modified = excluded.last_modified`,
+         created = excluded.created, last_modified = excluded.last_modified, jamf_snapshot = excluded.jamf_snapshot`,
     ),
     clearJamfId: db.prepare<[number, string]>('UPDATE users SET jamf_id = NULL WHERE jamf_id = ? AND scim_id <> ?'),
     deleteUser: db.prepare<[string]>('DELETE FROM users WHERE scim_id = ?'),
@@ -112,6 +114,7 @@ export function openSqliteStore(stateUrl: string): StateStore {
       group_ids: JSON.stringify(r.groupIds),
       created: r.created,
       last_modified: r.lastModified,
+      jamf_snapshot: r.jamfSnapshot ? JSON.stringify(r.jamfSnapshot) : null,
     });
   });
 

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { formatCheck, runConnectionCheck } from '../../src/check/connection-check.js';
 import { createJamfClient, type JamfClient } from '../../src/jamf/index.js';
 import { DEFAULT_PRIVILEGES, createSimulator, type Simulator } from '../../src/simulator/index.js';
+import type { TokenPaths } from '../../src/simulator/types.js';
 
 describe('connection check (npm run check)', () => {
   let sim: Simulator;
@@ -12,18 +13,27 @@ describe('connection check (npm run check)', () => {
     await sim.close();
   });
 
-  async function check(opts: { privileges?: string[]; secret?: string; leavesUser?: boolean } = {}) {
-    sim = createSimulator({ seedUsers: 2, seedGroups: 1, ...(opts.privileges ? { privileges: opts.privileges } : {}) });
+  async function check(
+    opts: { privileges?: string[]; secret?: string; leavesUser?: boolean; tokenPaths?: TokenPaths; tokenPath?: string; urlSuffix?: string } = {},
+  ) {
+    sim = createSimulator({
+      seedUsers: 2,
+      seedGroups: 1,
+      ...(opts.privileges ? { privileges: opts.privileges } : {}),
+      ...(opts.tokenPaths ? { tokenPaths: opts.tokenPaths } : {}),
+    });
     const baseUrl = await sim.listen();
+    const configured = opts.tokenPath ?? '/api/v1/oauth/token';
     jamf = createJamfClient({
-      baseUrl,
+      baseUrl: `${baseUrl}${opts.urlSuffix ?? ''}`,
       clientId: sim.clientId,
       clientSecret: opts.secret ?? sim.clientSecret,
+      tokenPath: configured,
       logger: pino({ level: 'silent' }),
       retries: 0,
     });
     const before = { users: sim.state.users.size, groups: sim.state.groups.size };
-    const steps = await runConnectionCheck({ jamf, checkToken: () => jamf.checkToken() });
+    const steps = await runConnectionCheck({ jamf, checkToken: () => jamf.checkToken(), tokenPath: { configured, answered: () => jamf.tokenPath() } });
     // Whatever happened, the check leaves nothing behind in Jamf.
     const leftUsers = opts.leavesUser ? 1 : 0;
     expect({ users: sim.state.users.size, groups: sim.state.groups.size }).toEqual({ ...before, users: before.users + leftUsers });
@@ -46,6 +56,32 @@ describe('connection check (npm run check)', () => {
       'Delete a user',
     ]);
     expect(formatCheck(steps)).toContain('All checks passed');
+    expect(steps[0]?.detail).toBe('the API client credentials work (token from POST /api/v1/oauth/token)');
+  });
+
+  it('says which token path answered when the configured one is not served', async () => {
+    const steps = await check({ tokenPaths: 'legacy-only' });
+    expect(steps.filter((s) => !s.ok)).toEqual([]);
+    expect(steps[0]?.detail).toBe(
+      'the API client credentials work (token from POST /api/oauth/token); /api/v1/oauth/token answered 404, set JAMF_TOKEN_PATH=/api/oauth/token to skip it',
+    );
+  });
+
+  it('says both token paths answered 404 and points at JAMF_URL when neither is served there', async () => {
+    const steps = await check({ urlSuffix: '/not-jamf' });
+    expect(steps[0]?.ok).toBe(false);
+    expect(steps[0]?.detail).toMatch(/^Jamf Pro answered 404 at both token paths \(\/api\/v1\/oauth\/token, \/api\/oauth\/token\): check JAMF_URL/);
+    expect(steps.slice(1).every((s) => s.detail === 'not tried: no token')).toBe(true);
+  });
+
+  it('names every privilege missing from the API role, not only the first', async () => {
+    const steps = await check({ privileges: ['Read User', 'Read Static User Groups', 'Create User', 'Delete User'] });
+    expect(steps.filter((s) => !s.ok).map((s) => [s.name, s.detail])).toEqual([
+      ['Update a user', 'add the privilege "Update User" to the API role'],
+      ['Create a static user group', 'add the privilege "Create Static User Groups" to the API role'],
+      ['Update a static user group', 'not tried: no test group'],
+      ['Delete a static user group', 'not tried: no test group'],
+    ]);
   });
 
   it('names the exact privilege to add when the API role lacks one', async () => {

@@ -114,7 +114,11 @@ export function createInMemoryJamf(options: InMemoryJamfOptions = {}): InMemoryJ
     return out;
   }
 
-  const toJamfUser = (u: FakeUser, withGroups: boolean): JamfUser => ({ ...u, groups: withGroups ? groupsOf(u.id) : [] });
+  // The fake keeps no sites, extension attributes or LDAP links: a Classic read shows none, and
+  // `/api/v1/users` (withGroups false) has no such elements at all.
+  const NO_EXTRAS = { sites: [], extensionAttributes: [], ldapServer: null, enableCustomPhotoUrl: false, customPhotoUrl: '' };
+  const toJamfUser = (u: FakeUser, withGroups: boolean): JamfUser =>
+    withGroups ? { ...u, groups: groupsOf(u.id), extras: { ...NO_EXTRAS } } : { ...u, groups: [] };
 
   function insertUser(write: JamfUserWrite & { name: string }, route: string): number {
     if (userNames.has(lower(write.name))) throw conflict('Duplicate name', route);

@@ -87,7 +87,8 @@ describe('POST /Groups', () => {
 
     expectScimError(res, 409, 'uniqueness');
     expect(jamfSnapshot(t)).toBe(before);
-    expect(t.calls()).toEqual({ [JAMF.createGroup]: 1 });
+    // Jamf's 409 is read as a duplicate only after the list shows the name taken.
+    expect(t.calls()).toEqual({ [JAMF.createGroup]: 1, [JAMF.listGroups]: 1 });
   });
 
   it('refuses the name of a smart group with 409 uniqueness, although filters never show that group', async () => {

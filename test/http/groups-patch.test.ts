@@ -220,7 +220,7 @@ describe('PATCH /Groups/{id}: semantics', () => {
 
     expectScimError(res, 409, 'uniqueness');
     expect(jamfSnapshot(t)).toBe(before);
-    expect(t.calls()).toEqual({ [JAMF.putGroup]: 1 });
+    expect(t.calls()).toEqual({ [JAMF.putGroup]: 1, [JAMF.listGroups]: 1 });
   });
 
   it('refuses an Okta rename whose id is another group, and a PATCH that removes displayName, without a Jamf call', async () => {

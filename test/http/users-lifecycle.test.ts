@@ -149,7 +149,10 @@ describe('reactivation', () => {
     expect(staticGroupsOf(t, jamfNow()?.id)).toEqual(['Engineering', 'Operations']);
   });
 
-  it('refuses a userName a Jamf user took while the user was inactive: 409, and the tombstone stays as it was', async () => {
+  it('with REACTIVATE_ADOPTS_JAMF_USERS off, refuses a userName a Jamf user took while the user was inactive: 409, and the tombstone stays as it was', async () => {
+    await t.close();
+    t = await startTestServer({}, { adoptJamfUsers: false });
+    id = await createUser(t, { ...oktaCreateBody(USER), title: 'Analyst' });
     await patch(deactivate);
     const squatter = t.sim.addUser({ name: USER, fullName: 'Someone Else' });
     const before = snapshot(t);

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { JamfError } from '../../src/jamf/errors.js';
 import type { JamfGroup, JamfGroupUpdate, JamfUser } from '../../src/jamf/types.js';
 import { createGroupWriter, mergeWrites, MissingMembersError } from '../../src/provisioning/group-writer.js';
-import { isDuplicateName } from '../../src/provisioning/user-lifecycle.js';
 
 describe('mergeWrites', () => {
   it('nets additions and removals in arrival order and keeps the last rename', () => {
@@ -45,7 +44,7 @@ function heldJamf(users: number[] = [], members: number[] = []) {
 }
 
 const writerOver = (jamf: ReturnType<typeof heldJamf>['jamf']) =>
-  createGroupWriter({ jamf, logger: pino({ level: 'silent' }), readConcurrency: 5, isDuplicate: isDuplicateName });
+  createGroupWriter({ jamf, logger: pino({ level: 'silent' }), readConcurrency: 5, nameTaken: async (err) => (err as Error).message.includes('Duplicate') });
 
 const settle = (p: Promise<unknown>) => p.then(() => 'ok', (err: unknown) => err);
 

@@ -28,7 +28,7 @@ describe('admin routes (/__simulator)', () => {
   it('GET/PATCH knobs validates with zod and applies the change', async () => {
     const sim = create();
     const initial = (await sim.app.inject(admin('GET', '/knobs'))).json();
-    expect(initial).toMatchObject({ latencyMs: 0, jitterMs: 0, maxConcurrent: null, tokenLifetimeSeconds: 300, version: '11.30.1', faults: {}, concurrentWrites: 'atomic' });
+    expect(initial).toMatchObject({ latencyMs: 0, jitterMs: 0, maxConcurrent: null, tokenLifetimeSeconds: 300, version: '11.30.1', faults: {}, concurrentWrites: 'atomic', unknownReferences: 'accept', duplicateNameMessage: 'Duplicate name' });
     expect(initial.privileges).toContain('Read Static User Groups');
     const patched = await sim.app.inject(admin('PATCH', '/knobs', { maxConcurrent: 3, version: '11.20.0', faults: { errorRate: 0.1 } }));
     expect(patched.statusCode).toBe(200);

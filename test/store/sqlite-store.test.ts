@@ -17,6 +17,7 @@ const user = (over: Partial<UserRecord> = {}): UserRecord => ({
   groupIds: [],
   created: '2026-01-01T00:00:00.000Z',
   lastModified: '2026-01-01T00:00:00.000Z',
+  jamfSnapshot: null,
   ...over,
 });
 
@@ -47,9 +48,41 @@ describe('SQLite state store', () => {
   it('records its schema version so later versions can migrate it', () => {
     store.close();
     const db = new Database(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     db.close();
     store = openSqliteStore(path);
+  });
+
+  it('migrates a store of the first schema version forward, keeping its rows', () => {
+    store.close();
+    rmSync(path);
+    const old = new Database(path);
+    old.exec(`CREATE TABLE users (scim_id TEXT PRIMARY KEY, jamf_id INTEGER UNIQUE, user_name TEXT NOT NULL, external_id TEXT,
+      status TEXT NOT NULL, attributes TEXT NOT NULL, written_full_name TEXT, group_ids TEXT NOT NULL DEFAULT '[]',
+      created TEXT NOT NULL, last_modified TEXT NOT NULL);
+      CREATE TABLE groups (scim_id TEXT PRIMARY KEY, external_id TEXT, created TEXT NOT NULL, last_modified TEXT NOT NULL);
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO users VALUES ('5', NULL, 'old@example.com', NULL, 'inactive', '{}', NULL, '[3]', '2026-01-01', '2026-01-01');`);
+    old.pragma('user_version = 1');
+    old.close();
+    store = openSqliteStore(path);
+    expect(store.getUser('5')).toMatchObject({ userName: 'old@example.com', status: 'inactive', groupIds: [3], jamfSnapshot: null });
+  });
+
+  it('keeps what a deactivated user held in Jamf beyond the SCIM fields', () => {
+    const jamfSnapshot = {
+      jamfId: 41,
+      managedAppleId: 'ada@appleid.example.com',
+      extras: {
+        sites: [{ id: 2, name: 'Berlin' }],
+        extensionAttributes: [{ id: 7, name: 'Cost Centre', value: 'R&D' }],
+        ldapServer: null,
+        enableCustomPhotoUrl: false,
+        customPhotoUrl: '',
+      },
+    };
+    store.putUser(user({ jamfId: null, status: 'inactive', jamfSnapshot }));
+    expect(store.getUser('1')?.jamfSnapshot).toEqual(jamfSnapshot);
   });
 
   it('finds users by userName case-insensitively, by externalId and by Jamf id', () => {
@@ -96,7 +129,7 @@ describe('SQLite state store', () => {
     db.close();
     expect(() => openSqliteStore(path)).toThrow(/newer/);
     const fix = new Database(path);
-    fix.pragma('user_version = 1');
+    fix.pragma('user_version = 2');
     fix.close();
     store = openSqliteStore(path);
   });

@@ -22,7 +22,7 @@ export interface AdminDeps {
 }
 
 /** Parses a JSON body with `schema`; any problem is a 400 naming it. */
-function parseBody<T>(request: FastifyRequest, schema: z.ZodType<T>): T {
+export function parseBody<T>(request: FastifyRequest, schema: z.ZodType<T>): T {
   let json: unknown;
   try {
     json = JSON.parse(rawBody(request) || '{}');

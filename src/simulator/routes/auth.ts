@@ -1,10 +1,15 @@
+/**
+ * Jamf Pro's front door: the token endpoints (§1), and what Jamf Cloud's balancer and list
+ * building add to every call: the node cookie (§5) and the time the unpaged lists take (§11).
+ */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { basicCredentials, bearerToken, rawBody } from '../request-input.js';
 import type { SimContext } from '../context.js';
 import { SimError } from '../errors.js';
-import { jamfRoute } from '../route-meta.js';
+import { jamfRoute, routeMeta } from '../route-meta.js';
 import type { IssuedToken, TokenKind } from '../tokens.js';
+import type { TokenPaths } from '../types.js';
 
 /** User bearer tokens last 30 minutes (jamf-pro-api.md §1.2). */
 export const USER_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
@@ -20,16 +25,69 @@ function authTokenV1(issued: IssuedToken): { token: string; expires: string } {
   return { token: issued.token, expires: new Date(issued.expiresAt).toISOString() };
 }
 
+const TOKEN_PATHS: ReadonlyArray<{ url: string; servedBy: readonly TokenPaths[] }> = [
+  { url: '/api/v1/oauth/token', servedBy: ['both', 'v1-only'] },
+  { url: '/api/oauth/token', servedBy: ['both', 'legacy-only'] },
+];
+
+const LISTS: Readonly<Record<string, (ctx: SimContext) => number>> = {
+  '/JSSResource/users': (ctx) => ctx.state.users.size,
+  '/JSSResource/usergroups': (ctx) => ctx.state.groups.size,
+};
+
+const INGRESS = /(?:^|;\s*)jpro-ingress=/;
+
+/**
+ * Jamf Cloud's balancer names a node in the `jpro-ingress` cookie of a response to a request that
+ * carries none (§5; DOC-STICKY). The simulator is one node, but every such response gets a value
+ * of its own, so a test can tell which response's cookie a client sends back, and on which calls.
+ */
+function balancerCookie(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (routeMeta(request) !== undefined && !INGRESS.test(request.headers.cookie ?? '')) {
+      reply.header('set-cookie', `jpro-ingress=${randomBytes(8).toString('hex')}; Path=/; HttpOnly`);
+    }
+    return payload;
+  });
+}
+
+/** The `listLatencyPerThousandMs` knob: the unpaged lists take longer the more records they hold. */
+function listLatency(app: FastifyInstance, ctx: SimContext): void {
+  const pending = new Map<NodeJS.Timeout, (err: Error) => void>();
+  app.addHook('preHandler', async (request) => {
+    const records = request.method === 'GET' ? LISTS[request.routeOptions.url ?? '']?.(ctx) : undefined;
+    const ms = records === undefined ? 0 : Math.round((records / 1000) * ctx.knobs.listLatencyPerThousandMs);
+    if (ms <= 0) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pending.delete(timer);
+        resolve();
+      }, ms);
+      pending.set(timer, reject);
+    });
+  });
+  // close() must not wait for a list still being "built".
+  app.addHook('onClose', async () => {
+    for (const [timer, reject] of pending) {
+      clearTimeout(timer);
+      reject(new SimError(503));
+    }
+    pending.clear();
+  });
+}
+
 export function authRoutes(app: FastifyInstance, ctx: SimContext): void {
-  // Jamf Cloud pins a node with this cookie (§5); the simulator is one node, so one value.
-  const ingressCookie = `jpro-ingress=${randomBytes(8).toString('hex')}; Path=/; HttpOnly`;
+  balancerCookie(app);
+  listLatency(app, ctx);
 
   const lifetimeMs = (kind: TokenKind): number =>
     kind === 'user' ? USER_TOKEN_LIFETIME_MS : ctx.knobs.tokenLifetimeSeconds * 1000;
 
-  // Both spellings are in current use (§1.1), so both are served.
-  for (const url of ['/api/oauth/token', '/api/v1/oauth/token']) {
+  // Both spellings are in current use (§1.1); the `tokenPaths` knob turns one off.
+  for (const { url, servedBy } of TOKEN_PATHS) {
     app.post(url, jamfRoute({ api: 'token', public: true }), async (request, reply) => {
+      // The unserved spelling answers as Jamf's unknown routes do (app.ts not-found handler).
+      if (!servedBy.includes(ctx.knobs.tokenPaths)) throw new SimError(404, 'Not Found', { code: 'NOT_FOUND' });
       const form = new URLSearchParams(rawBody(request));
       const grantType = form.get('grant_type');
       if (!grantType) throw oauthError('invalid_request', 'OAuth 2.0 Parameter: grant_type');
@@ -43,18 +101,17 @@ export function authRoutes(app: FastifyInstance, ctx: SimContext): void {
         throw oauthError('invalid_scope', 'OAuth 2.0 Parameter: scope');
       }
       const issued = ctx.tokens.issue('client', lifetimeMs('client'));
-      reply.header('set-cookie', ingressCookie).header('cache-control', 'no-store');
+      reply.header('cache-control', 'no-store');
       return { access_token: issued.token, token_type: 'Bearer', scope: SCOPE, expires_in: ctx.knobs.tokenLifetimeSeconds };
     });
   }
 
-  app.post('/api/v1/auth/token', jamfRoute({ api: 'token', public: true }), async (request, reply) => {
+  app.post('/api/v1/auth/token', jamfRoute({ api: 'token', public: true }), async (request) => {
     const basic = basicCredentials(request);
     if (basic?.username !== ctx.credentials.username || basic.password !== ctx.credentials.password) {
       // [U] body: an ApiError without entries, as tenants answer bad credentials.
       throw new SimError(401, 'Unauthorized', { json: { httpStatus: 401, errors: [] } });
     }
-    reply.header('set-cookie', ingressCookie);
     return authTokenV1(ctx.tokens.issue('user', lifetimeMs('user')));
   });
 

@@ -51,7 +51,7 @@ export function classicGroupRoutes(app: FastifyInstance, ctx: SimContext): void 
     const isSmart = parseBool(text(body, 'is_smart')) ?? false;
     requirePrivilege(ctx, request, groupPrivilege('Create', isSmart));
     if (!text(body, 'name')) throw conflict('Problem with name');
-    const draft = applyGroupBody(state, blankGroup(0, '', isSmart), body);
+    const draft = applyGroupBody(state, blankGroup(0, '', isSmart), body, ctx.knobs);
     const group = insertGroup(state, (id) => ({ ...draft, id }));
     return sendIdEcho(reply, 201, echoRoot(group), group.id);
   });
@@ -66,7 +66,7 @@ export function classicGroupRoutes(app: FastifyInstance, ctx: SimContext): void 
 
     app.put(url, groupWrite, async (request, reply) => {
       const group = ctx.writes.base(request, find(request, lookup, 'Update'));
-      const updated = applyGroupBody(state, group, classicXmlBody(request, 'user_group'));
+      const updated = applyGroupBody(state, group, classicXmlBody(request, 'user_group'), ctx.knobs);
       state.groups.set(updated.id, updated);
       return sendIdEcho(reply, 201, 'user_group', updated.id);
     });

@@ -63,7 +63,7 @@ export function classicUserRoutes(app: FastifyInstance, ctx: SimContext): void {
       if (segment === 'name' && !body['name']) body['name'] = lastSegment(request);
       // A missing <name> is refused like a blank one: 409 `Error: Problem with user name` ([U]).
       if (!body['name']) throw conflict('Problem with user name');
-      const draft = applyUserBody(state, blankUser(0, ''), body);
+      const draft = applyUserBody(state, blankUser(0, ''), body, ctx.knobs);
       const user = insertUser(state, (id) => ({ ...draft, id }));
       return sendIdEcho(reply, 201, 'user', user.id);
     });
@@ -71,7 +71,7 @@ export function classicUserRoutes(app: FastifyInstance, ctx: SimContext): void {
     app.put(url, userWrite, async (request, reply) => {
       requirePrivilege(ctx, request, PRIVILEGES.updateUser);
       const current = ctx.writes.base(request, find(request));
-      const updated = applyUserBody(state, current, classicXmlBody(request, 'user'));
+      const updated = applyUserBody(state, current, classicXmlBody(request, 'user'), ctx.knobs);
       state.users.set(updated.id, updated);
       return sendIdEcho(reply, 201, 'user', updated.id);
     });
