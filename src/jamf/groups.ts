@@ -4,6 +4,7 @@ import { assertJamfId, asRecord, isJamfId, jsonBool, jsonInt, jsonString, parseJ
 import { createOnce } from './create-once.js';
 import { deleteById } from './delete-by-id.js';
 import { errorFromResponse } from './html-error.js';
+import { sameName } from '../scim/name-fold.js';
 import { groupKey, userKey } from './node-affinity.js';
 import type { JamfCreateOptions, JamfGroup, JamfGroupCreate, JamfGroupSummary, JamfGroupUpdate } from './types.js';
 import { fillRoute } from './url.js';
@@ -62,8 +63,7 @@ export async function getGroup(ctx: JamfContext, id: number): Promise<JamfGroup 
 
 async function findStaticGroupId(ctx: JamfContext, name: string): Promise<number | undefined> {
   // The list, not `/usergroups/name/{name}`: group names may hold `/` (§7.2), and it is one call.
-  const lower = name.toLowerCase();
-  return (await listGroups(ctx)).find((g) => !g.isSmart && g.name.toLowerCase() === lower)?.id;
+  return (await listGroups(ctx)).find((g) => !g.isSmart && sameName(g.name, name))?.id;
 }
 
 export async function createGroup(ctx: JamfContext, group: JamfGroupCreate, options: JamfCreateOptions = {}): Promise<number> {

@@ -3,6 +3,7 @@ import { isJamfError } from '../jamf/errors.js';
 import type { JamfGroup, JamfGroupSummary } from '../jamf/types.js';
 import { fromJamfError, jamfCall, notFound } from './errors.js';
 import { groupMembers, groupResource } from './group-view.js';
+import { foldName } from '../scim/name-fold.js';
 import { mapLimit } from './keyed-lock.js';
 import type { NameClaims } from './name-claims.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
@@ -139,9 +140,9 @@ export function createGroupReads(deps: GroupReadsDeps) {
       case 'id':
         return existing([lookup.value], ctx);
       case 'displayName': {
-        const wanted = lookup.value.toLowerCase();
+        const wanted = foldName(lookup.value);
         const started = deps.names.beginLookup(lookup.value);
-        const hits = (await staticSummaries()).filter((g) => g.name.toLowerCase() === wanted);
+        const hits = (await staticSummaries()).filter((g) => foldName(g.name) === wanted);
         if (hits.length === 0) deps.names.sawAbsent(lookup.value, started);
         return resourcesFor(hits, ctx, withMembers);
       }

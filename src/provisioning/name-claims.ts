@@ -7,6 +7,7 @@
  * idp-behaviour.md A1, A2). That lookup is what lets a create whose outcome Jamf did not tell (a
  * lost response) take the same-named object it then finds as its own (jamf/create-once.ts).
  */
+import { foldName } from '../scim/name-fold.js';
 import { createKeyedLock } from './keyed-lock.js';
 
 /** How long an "absent" sighting counts as the state before a create. */
@@ -14,10 +15,8 @@ const ABSENT_FOR_MS = 30_000;
 /** Bound on remembered names; the oldest are forgotten first. */
 const MAX_NAMES = 10_000;
 
-/** Jamf compares names case-insensitively (jamf-pro-api.md §7.11). */
-export function nameKey(name: string): string {
-  return name.normalize('NFC').toLowerCase();
-}
+/** Jamf compares names case-insensitively, beyond ASCII (scim/name-fold.ts). */
+export const nameKey = foldName;
 
 export interface NameClaims {
   /** Runs `fn` holding the locks of every name given (one order, so two callers never deadlock). */

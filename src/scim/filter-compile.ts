@@ -5,6 +5,7 @@ import { coerceBoolean } from './canonicalise.js';
 import { normaliseFilter } from './filter-parse.js';
 import { getCaseInsensitive, isPlainObject } from './json.js';
 import type { AttributeDefinition, ResourceTypeName } from './schemas.js';
+import { foldName } from './name-fold.js';
 
 export type ResourcePredicate = (resource: Record<string, unknown>) => boolean;
 
@@ -152,7 +153,8 @@ function preparer(definition: AttributeDefinition): (value: unknown) => Comparab
       return (value) => {
         if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
         const text = String(value);
-        return caseExact ? text : text.toLowerCase();
+        // Case-insensitive attributes fold as Jamf compares names (name-fold.ts), not only ASCII.
+        return caseExact ? text : foldName(text);
       };
     }
   }

@@ -1,3 +1,4 @@
+import { sameName } from '../scim/name-fold.js';
 import { matchesCriteria } from './smart-groups.js';
 import type { SimDeviceKind, SimGroup, SimRef, SimulatorState, SimUser } from './types.js';
 
@@ -20,7 +21,8 @@ export function createState(): SimulatorState {
 
 export const deviceKey = (kind: SimDeviceKind, id: number): string => `${kind}:${id}`;
 
-const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+/** Jamf's collation folds case beyond ASCII (`É`/`é`, `Σ`/`ς`): the same rule as the server's. */
+const same = sameName;
 
 /** Usernames and `/name/` lookups are case-insensitive (jamf-pro-api.md §2.9). */
 export function findUserByName(state: SimulatorState, name: string): SimUser | undefined {

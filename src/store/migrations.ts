@@ -30,8 +30,13 @@ const STEPS: string[] = [
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   // What a deactivated user held in Jamf beyond the SCIM fields (sites, extension attributes, …).
   `ALTER TABLE users ADD COLUMN jamf_snapshot TEXT;`,
+  // userName compared as Jamf compares it (scim/name-fold.ts); NOCASE folds ASCII only.
+  `ALTER TABLE users ADD COLUMN user_name_key TEXT;
+   UPDATE users SET user_name_key = scim_fold_name(user_name);
+   CREATE INDEX users_user_name_key ON users (user_name_key);`,
 ];
 
+/** Steps call `scim_fold_name(text)`: the store registers it before migrating. */
 export function migrate(db: Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > STEPS.length) {

@@ -48,7 +48,7 @@ describe('SQLite state store', () => {
   it('records its schema version so later versions can migrate it', () => {
     store.close();
     const db = new Database(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     db.close();
     store = openSqliteStore(path);
   });
@@ -67,6 +67,7 @@ describe('SQLite state store', () => {
     old.close();
     store = openSqliteStore(path);
     expect(store.getUser('5')).toMatchObject({ userName: 'old@example.com', status: 'inactive', groupIds: [3], jamfSnapshot: null });
+    expect(store.findUsersByUserName('OLD@EXAMPLE.COM').map((u) => u.scimId)).toEqual(['5']);
   });
 
   it('keeps what a deactivated user held in Jamf beyond the SCIM fields', () => {
@@ -83,6 +84,23 @@ describe('SQLite state store', () => {
     };
     store.putUser(user({ jamfId: null, status: 'inactive', jamfSnapshot }));
     expect(store.getUser('1')?.jamfSnapshot).toEqual(jamfSnapshot);
+  });
+
+  it('finds users by userName as Jamf compares names: Unicode case folded, NFC', () => {
+    for (const [stored, asked] of [
+      ['Émile.x', 'émile.x'],
+      ['ΣΟΦΙΑ', 'σοφια'],
+      ['ΟΔΟΣ', 'οδος'],
+      ['ẞtraße', 'ßtraße'],
+      ['E\u0301mile.y', 'émile.y'],
+    ] as const) {
+      const id = `u-${stored}`;
+      store.putUser(user({ scimId: id, jamfId: null, status: 'inactive', userName: stored }));
+      expect(store.findUsersByUserName(asked).map((u) => u.scimId), `${stored} ~ ${asked}`).toEqual([id]);
+    }
+    // Simple folding: ß is not ss, and an accent is not its base letter.
+    expect(store.findUsersByUserName('sstrasse')).toEqual([]);
+    expect(store.findUsersByUserName('emile.x')).toEqual([]);
   });
 
   it('finds users by userName case-insensitively, by externalId and by Jamf id', () => {
@@ -129,7 +147,7 @@ describe('SQLite state store', () => {
     db.close();
     expect(() => openSqliteStore(path)).toThrow(/newer/);
     const fix = new Database(path);
-    fix.pragma('user_version = 2');
+    fix.pragma('user_version = 3');
     fix.close();
     store = openSqliteStore(path);
   });
