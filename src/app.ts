@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { registerJsonParsers } from './http/content-types.js';
 import { registerErrorHandling, renderFrameworkError } from './http/error-handler.js';
 import { registerOpsRoutes } from './http/ops-routes.js';
+import { MAX_HEADER_BYTES, createClientErrorHandler, registerUrlLimit } from './http/request-limits.js';
 import { OneLinePerRequest } from './http/request-log.js';
 import { registerScimRoutes } from './http/scim-routes.js';
 import type { JamfQueueStats, Metrics } from './metrics.js';
@@ -54,7 +55,9 @@ function trustHops(hops: number) {
 /** Builds the server; never listens (design.md §7.1). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(deps.https ? { https: deps.https } : {}),
+    // An explicit head limit; oversized heads and URLs get SCIM errors (src/http/request-limits.ts).
+    ...(deps.https ? { https: { ...deps.https, maxHeaderSize: MAX_HEADER_BYTES } } : { http: { maxHeaderSize: MAX_HEADER_BYTES } }),
+    clientErrorHandler: createClientErrorHandler(deps.logger),
     loggerInstance: deps.logger,
     // A hop count trusts that many proxies in front of the server (Fastify's trustProxy number form).
     trustProxy: typeof deps.trustProxy === 'number' ? trustHops(deps.trustProxy) : (deps.trustProxy ?? false),
@@ -73,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerJsonParsers(app);
   registerErrorHandling(app);
+  registerUrlLimit(app);
 
   // Graceful shutdown: a response finished after close() began tells the client to drop its
   // keep-alive connection, so the server is not held open until the keep-alive timeout.

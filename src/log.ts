@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { CENSOR, TOP_LEVEL_PATHS, redact } from './log-redact.js';
 
 /** pino-pretty is a development dependency; a production install logs JSON even on a terminal. */
 function prettyAvailable(): boolean {
@@ -11,40 +12,6 @@ function prettyAvailable(): boolean {
   }
 }
 
-/** Keys whose values never reach a log line, at any depth (pino's `**`-free paths need a wildcard per level). */
-const SECRET_KEYS = [
-  'authorization',
-  'Authorization',
-  'cookie',
-  'set-cookie',
-  'token',
-  'access_token',
-  'accessToken',
-  'client_secret',
-  'clientSecret',
-  'password',
-  'secret',
-  'JAMF_CLIENT_SECRET',
-  'JAMF_PASSWORD',
-  'SCIM_BEARER_TOKENS',
-  'METRICS_TOKEN',
-];
-
-function redactPaths(depth: number): string[] {
-  const paths: string[] = [];
-  for (const key of SECRET_KEYS) {
-    const prop = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
-    let prefix = '';
-    for (let d = 0; d <= depth; d++) {
-      paths.push(prefix === '' ? prop : `${prefix}${prop.startsWith('[') ? '' : '.'}${prop}`);
-      prefix = prefix === '' ? '*' : `${prefix}.*`;
-    }
-  }
-  return paths;
-}
-
-export const REDACT_PATHS = redactPaths(4);
-
 export interface LogOptions {
   level: string;
   /** Pretty output only when a person is watching. */
@@ -54,7 +21,13 @@ export interface LogOptions {
 export function createLogger(opts: LogOptions, destination?: DestinationStream): Logger {
   const base: LoggerOptions = {
     level: opts.level,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // Redaction is a walk over every logged object rather than pino's path-based `redact` with a
+    // wildcard per depth: that one throws on a Buffer, and Fastify logs Node's client errors,
+    // which carry the raw request head, at trace level (a crash at LOG_LEVEL=trace).
+    formatters: { log: redact, bindings: redact },
+    redact: { paths: TOP_LEVEL_PATHS, censor: CENSOR },
+    // `redact` has already flattened every Error; pino's own serialiser would re-type the copy.
+    serializers: { err: (err: unknown) => err },
     base: { service: 'jamf-scim' },
   };
   if (opts.pretty && destination === undefined && prettyAvailable()) {

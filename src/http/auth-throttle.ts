@@ -1,6 +1,9 @@
 /**
- * Counts failed authentications per client address in a sliding one-minute window, so a bearer
- * token cannot be guessed at speed. Successful requests are never throttled here.
+ * Counts failed authentications per client address in a sliding one-minute window. Only failing
+ * requests are throttled: the caller checks the token first, and a valid token is never refused
+ * here, so bad attempts from a shared address cannot lock the IdP out. What makes a guess hopeless
+ * is the token's length (at least 16 characters, src/config.ts); this keeps guessing slow and the
+ * log short.
  */
 export function createAuthThrottle(limitPerMinute: number, now: () => number = Date.now) {
   const WINDOW_MS = 60_000;
@@ -22,7 +25,8 @@ export function createAuthThrottle(limitPerMinute: number, now: () => number = D
       const oldest = list[list.length - limitPerMinute] as number;
       return Math.max(1, Math.ceil((oldest + WINDOW_MS - now()) / 1000));
     },
-    fail(address: string): void {
+    /** Records a failure; returns the failures from `address` in the window, this one included. */
+    fail(address: string): number {
       const list = recent(address);
       list.push(now());
       failures.set(address, list);
@@ -31,6 +35,7 @@ export function createAuthThrottle(limitPerMinute: number, now: () => number = D
         const first = failures.keys().next().value;
         if (first !== undefined) failures.delete(first);
       }
+      return list.length;
     },
   };
 }

@@ -2,6 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
+/** `missing`: no credentials at all; `invalid`: credentials that match no configured token. */
+export type AuthResult = 'valid' | 'missing' | 'invalid';
+
 /**
  * Checks `Authorization: Bearer <token>` (or a bare token, which some Okta templates and Entra
  * guides produce) against the configured tokens. Every token is compared, each in constant time
@@ -9,14 +12,22 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
  */
 export function createTokenCheck(tokens: readonly string[]) {
   const expected = tokens.map(digest);
-  return function isAuthorized(header: string | undefined): boolean {
-    if (header === undefined) return false;
+  return function check(header: string | undefined): AuthResult {
+    if (header === undefined) return 'missing';
     const trimmed = header.trim();
-    const presented = /^bearer\s+/i.test(trimmed) ? trimmed.replace(/^bearer\s+/i, '').trim() : trimmed;
-    if (presented === '') return false;
+    const presented = /^bearer(\s+|$)/i.test(trimmed) ? trimmed.replace(/^bearer/i, '').trim() : trimmed;
+    if (presented === '') return 'missing';
     const got = digest(presented);
     let ok = false;
     for (const e of expected) ok = timingSafeEqual(e, got) || ok;
-    return ok;
+    return ok ? 'valid' : 'invalid';
   };
+}
+
+/**
+ * The challenge every 401 carries (RFC 7235 §3.1). RFC 6750 §3: a request without credentials
+ * gets the bare scheme, one with a wrong or malformed token gets `error="invalid_token"` (§3.1).
+ */
+export function bearerChallenge(result: Exclude<AuthResult, 'valid'>): string {
+  return result === 'missing' ? 'Bearer' : 'Bearer error="invalid_token"';
 }

@@ -1,5 +1,7 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ScimError } from '../scim/errors.js';
+import { bearerChallenge } from './auth.js';
+import { urlTooLong, urlTooLongError } from './request-limits.js';
 import { sendScim } from './scim-reply.js';
 
 /** Fastify's own failures, mapped to the RFC 7644 §3.12 status and scimType a client can act on. */
@@ -34,6 +36,8 @@ function fromFastifyError(err: FastifyError): ScimError | null {
 
 export function renderError(reply: FastifyReply, error: ScimError): FastifyReply {
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  // A 401 without a challenge is not valid HTTP (RFC 7235 §3.1); the auth hook sets the precise one.
+  if (error.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', bearerChallenge('missing'));
   return sendScim(reply, error.status, error.toBody());
 }
 
@@ -42,7 +46,9 @@ export function renderError(reply: FastifyReply, error: ScimError): FastifyReply
  * over-long path parameter) never reach the error handler, and Fastify's own answer is plain
  * JSON that echoes the URL. They get a SCIM error body like everything else.
  */
-export function renderFrameworkError(err: FastifyError, _request: unknown, reply: FastifyReply): FastifyReply {
+export function renderFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  // These run before any hook, so an over-long path gets its 414 here (src/http/request-limits.ts).
+  if (urlTooLong(request.raw.url ?? '')) return renderError(reply, urlTooLongError());
   return renderError(reply, fromFastifyError(err) ?? new ScimError(400, 'Malformed request URL', 'invalidSyntax'));
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../metrics.js';
 import type { Readiness } from '../readiness.js';
-import { createTokenCheck } from './auth.js';
+import { bearerChallenge, createTokenCheck } from './auth.js';
 
 export interface OpsDeps {
   metrics?: Metrics;
@@ -24,8 +24,9 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
   const metricsAuth = deps.metricsToken ? createTokenCheck([deps.metricsToken]) : null;
   app.get('/metrics', { logLevel: 'warn' }, async (request, reply) => {
     if (!deps.metrics) return reply.code(404).send({ error: 'metrics are not enabled' });
-    if (metricsAuth && !metricsAuth(request.headers.authorization)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'missing or invalid metrics token' });
+    const auth = metricsAuth?.(request.headers.authorization) ?? 'valid';
+    if (auth !== 'valid') {
+      return reply.code(401).header('www-authenticate', bearerChallenge(auth)).send({ error: 'missing or invalid metrics token' });
     }
     reply.type(deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();

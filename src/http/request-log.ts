@@ -1,9 +1,14 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
+/** Longest path written to a log line; a refused 8 KB URL need not be logged whole. */
+const MAX_LOGGED_PATH = 256;
+
 /** Query parameters that are never logged in full: they can carry user names and e-mails. */
 function pathOnly(url: string): string {
   const q = url.indexOf('?');
-  return q < 0 ? url : `${url.slice(0, q)}?…`;
+  const path = q < 0 ? url : url.slice(0, q);
+  const shown = path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH)}…` : path;
+  return q < 0 ? shown : `${shown}?…`;
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   type ResourceTypeName,
 } from '../scim/index.js';
 import type { JamfQueueStats } from '../metrics.js';
-import { createTokenCheck } from './auth.js';
+import { bearerChallenge, createTokenCheck } from './auth.js';
 import { createAuthThrottle } from './auth-throttle.js';
 import { sendScim } from './scim-reply.js';
 
@@ -71,19 +71,25 @@ function wantsMembers(query: Query): boolean {
 }
 
 export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): void {
-  const isAuthorized = createTokenCheck(deps.bearerTokens);
-
+  const checkToken = createTokenCheck(deps.bearerTokens);
   const throttle = createAuthThrottle(deps.authFailureLimit);
 
-  app.addHook('onRequest', async (request) => {
-    const wait = throttle.retryAfter(request.ip);
-    if (wait > 0) {
-      const err = new ScimError(429, 'Too many failed authentication attempts from this address; retry later');
-      err.retryAfterSeconds = wait;
-      throw err;
-    }
-    if (!isAuthorized(request.headers.authorization)) {
-      throttle.fail(request.ip);
+  app.addHook('onRequest', async (request, reply) => {
+    // The token is checked before the throttle, and only failures are throttled: the IdP's valid
+    // token always passes, even from an address others are failing from (a proxy without
+    // TRUST_PROXY, an IdP's shared egress addresses).
+    const auth = checkToken(request.headers.authorization);
+    if (auth !== 'valid') {
+      const wait = throttle.retryAfter(request.ip);
+      if (wait > 0) {
+        const err = new ScimError(429, 'Too many failed authentication attempts from this address; retry later');
+        err.retryAfterSeconds = wait;
+        throw err;
+      }
+      const failures = throttle.fail(request.ip);
+      // The address and whether credentials came at all; never the credentials.
+      request.log.warn({ ip: request.ip, credentials: auth, failures, limit: deps.authFailureLimit }, 'authentication failed');
+      reply.header('www-authenticate', bearerChallenge(auth));
       throw new ScimError(401, 'Authorization failure: missing or invalid bearer token');
     }
     // Backpressure: a request that would wait behind a long Jamf queue is refused now with a

@@ -1,12 +1,14 @@
 /** End users through the Classic API (jamf-pro-api.md §2) and, on ≥ 11.26, `/api/v1/users` (§3.1). */
-import { JamfError } from './errors.js';
+import { JamfError, isJamfError } from './errors.js';
+import { sameName } from '../scim/name-fold.js';
 import { deleteById } from './delete-by-id.js';
 import { assertJamfId, asRecord, isJamfId, jsonInt, jsonString, parseJsonBody, type JamfContext } from './context.js';
 import { createOnce } from './create-once.js';
 import { userKey } from './node-affinity.js';
-import type { JamfCreateOptions, JamfRef, JamfUser, JamfUserExtras, JamfUserPage, JamfUserPageQuery, JamfUserSummary, JamfUserWrite } from './types.js';
-import { fillRoute, queryString } from './url.js';
-import { buildXml, isObject, listOf, parseXml, readEchoId, rootElement, text, toInt, type XmlObject } from './xml-codec.js';
+import type { JamfCreateOptions, JamfUser, JamfUserPage, JamfUserPageQuery, JamfUserSummary, JamfUserWrite } from './types.js';
+import { encodeSegment, fillRoute, queryString } from './url.js';
+import { decodeUser, decodeUserBody, userWriteXml } from './user-codec.js';
+import { buildXml, isObject, listOf, parseXml, readEchoId, text } from './xml-codec.js';
 
 const USERS = '/JSSResource/users';
 const USER_BY_ID = '/JSSResource/users/id/:id';
@@ -14,76 +16,6 @@ const USER_BY_NAME = '/JSSResource/users/name/:name';
 const USER_BY_EMAIL = '/JSSResource/users/email/:email';
 const USER_CREATE = '/JSSResource/users/id/0';
 const API_USERS = '/api/v1/users';
-
-/** Only the fields given; `''` becomes an empty element, which clears the field (§2.6). */
-export function userWriteXml(user: JamfUserWrite): XmlObject {
-  const body: XmlObject = {};
-  if (user.name !== undefined) body['name'] = user.name;
-  if (user.fullName !== undefined) body['full_name'] = user.fullName;
-  if (user.email !== undefined) {
-    // Both fields, with the same value, as Jamf returns them (§2.5, §7.6).
-    body['email'] = user.email;
-    body['email_address'] = user.email;
-  }
-  if (user.phoneNumber !== undefined) body['phone_number'] = user.phoneNumber;
-  if (user.position !== undefined) body['position'] = user.position;
-  if (user.managedAppleId !== undefined) body['managed_apple_id'] = user.managedAppleId;
-  if (user.enableCustomPhotoUrl !== undefined) body['enable_custom_photo_url'] = String(user.enableCustomPhotoUrl);
-  if (user.customPhotoUrl !== undefined) body['custom_photo_url'] = user.customPhotoUrl;
-  if (user.ldapServerId !== undefined) body['ldap_server'] = { id: user.ldapServerId };
-  // `<sites>` with a `-1` site clears the list (§2.6, MUT).
-  if (user.siteIds !== undefined) body['sites'] = { site: (user.siteIds.length > 0 ? user.siteIds : [-1]).map((id) => ({ id })) };
-  if (user.extensionAttributes !== undefined && user.extensionAttributes.length > 0) {
-    body['extension_attributes'] = { extension_attribute: user.extensionAttributes.map((ea) => ({ id: ea.id, value: ea.value })) };
-  }
-  return body;
-}
-
-function decodeRef(value: unknown): JamfRef | null {
-  if (!isObject(value)) return null;
-  const id = toInt(value['id']);
-  return id === undefined || id < 1 ? null : { id, name: text(value['name']) };
-}
-
-/** The writable elements SCIM does not map, as the record holds them (§2.3). */
-function decodeExtras(record: XmlObject): JamfUserExtras {
-  return {
-    sites: listOf(record['sites'], 'site').flatMap((s) => decodeRef(s) ?? []),
-    extensionAttributes: listOf(record['extension_attributes'], 'extension_attribute').flatMap((ea) => {
-      const ref = decodeRef(ea);
-      return ref === null ? [] : [{ ...ref, value: text(ea['value']) }];
-    }),
-    ldapServer: decodeRef(record['ldap_server']),
-    enableCustomPhotoUrl: text(record['enable_custom_photo_url']).toLowerCase() === 'true',
-    customPhotoUrl: text(record['custom_photo_url']),
-  };
-}
-
-/** A `<user>` record (§2.3). */
-export function decodeUser(record: XmlObject, route: string): JamfUser {
-  const id = toInt(record['id']);
-  if (id === undefined) throw new JamfError('server', 'Jamf Pro returned a user record without an id', undefined, route);
-  return {
-    id,
-    name: text(record['name']),
-    fullName: text(record['full_name']),
-    email: text(record['email']) || text(record['email_address']),
-    phoneNumber: text(record['phone_number']),
-    position: text(record['position']),
-    managedAppleId: text(record['managed_apple_id']),
-    groups: listOf(record['user_groups'], 'user_group').flatMap((g) => {
-      const groupId = toInt(g['id']);
-      return groupId === undefined ? [] : [{ id: groupId, name: text(g['name']), isSmart: text(g['is_smart']).toLowerCase() === 'true' }];
-    }),
-    extras: decodeExtras(record),
-  };
-}
-
-function decodeUserBody(body: string, route: string): JamfUser {
-  const root = rootElement(parseXml(body));
-  if (root === undefined) throw new JamfError('server', 'Jamf Pro returned an empty user record', undefined, route);
-  return decodeUser(root, route);
-}
 
 export async function getUser(ctx: JamfContext, id: number): Promise<JamfUser | null> {
   if (!isJamfId(id)) return null;
@@ -112,26 +44,83 @@ export async function listUsers(ctx: JamfContext): Promise<JamfUserSummary[]> {
   });
 }
 
+/**
+ * Longest percent-encoded name or email put into a `/name/` or `/email/` path. Jamf Pro runs on
+ * Tomcat, which refuses a request line and headers over 8,192 bytes together (`maxHttpHeaderSize`,
+ * https://tomcat.apache.org/tomcat-9.0-doc/config/http.html); a bearer token takes about 1 KB of
+ * that, and a proxy in front may allow less. A value this long is looked up another way.
+ */
+export const MAX_PATH_VALUE_BYTES = 2000;
+
+/** Whether a name or email can be the last segment of a `/name/` or `/email/` path. */
+function fitsPath(value: string): boolean {
+  // A `/` in a path segment is not reliably served (§7.2).
+  return !value.includes('/') && encodeSegment(value).length <= MAX_PATH_VALUE_BYTES;
+}
+
+/** Resolves a username from the id/name list, then reads the record by id. */
+async function getUserByNameFromList(ctx: JamfContext, name: string): Promise<JamfUser | null> {
+  const match = (await listUsers(ctx)).find((u) => sameName(u.name, name));
+  return match === undefined ? null : getUser(ctx, match.id);
+}
+
 export async function getUserByName(ctx: JamfContext, name: string): Promise<JamfUser | null> {
   if (name === '') return null;
-  if (name.includes('/')) {
-    // A `/` in a path segment is not reliably served (§7.2): resolve the id from the list.
-    const lower = name.toLowerCase();
-    const match = (await listUsers(ctx)).find((u) => u.name.toLowerCase() === lower);
-    return match === undefined ? null : getUser(ctx, match.id);
-  }
+  if (!fitsPath(name)) return getUserByNameFromList(ctx, name);
   const res = await ctx.call({
     method: 'GET',
     route: USER_BY_NAME,
     path: fillRoute(USER_BY_NAME, { name }),
     accept: 'application/xml',
-    allow: [404],
+    // 414: the URL was still too long for Jamf or a proxy before it; the name itself is fine.
+    allow: [404, 414],
   });
+  if (res.status === 414) return getUserByNameFromList(ctx, name);
   return res.status === 404 ? null : decodeUserBody(res.body, `GET ${USER_BY_NAME}`);
+}
+
+const sameEmail = (email: string) => {
+  const wanted = email.trim().toLowerCase();
+  return (candidate: string) => candidate.trim().toLowerCase() === wanted;
+};
+
+const SCAN_BATCH = 5;
+
+/** Reads the records of `ids` by id, a few at a time (the client's limiter bounds the rest). */
+async function readUsers(ctx: JamfContext, ids: number[]): Promise<JamfUser[]> {
+  const out: JamfUser[] = [];
+  for (let i = 0; i < ids.length; i += SCAN_BATCH) {
+    const users = await Promise.all(ids.slice(i, i + SCAN_BATCH).map((id) => getUser(ctx, id)));
+    out.push(...users.filter((u): u is JamfUser => u !== null));
+  }
+  return out;
+}
+
+/**
+ * Users with this email without an `/email/` URL: the paged `/api/v1/users` carries every
+ * user's email (§3.1, ≥ 11.26; below that the route is 404), else each user of the Classic list
+ * is read. Only for emails too long for a URL, so the cost of a scan is rare.
+ */
+async function findUsersByEmailByScan(ctx: JamfContext, email: string): Promise<JamfUser[]> {
+  const matches = sameEmail(email);
+  const ids: number[] = [];
+  try {
+    for (let page = 0; ; page++) {
+      const res = await pageUsers(ctx, { page, pageSize: 1000 });
+      ids.push(...res.users.filter((u) => matches(u.email)).map((u) => u.id));
+      if (res.users.length < 1000 || (page + 1) * 1000 >= res.totalCount) break;
+    }
+  } catch (err) {
+    if (!isJamfError(err, 'not_found')) throw err;
+    const all = (await listUsers(ctx)).sort((a, b) => a.id - b.id);
+    return (await readUsers(ctx, all.map((u) => u.id))).filter((u) => matches(u.email));
+  }
+  return (await readUsers(ctx, ids)).filter((u) => matches(u.email));
 }
 
 export async function findUsersByEmail(ctx: JamfContext, email: string): Promise<JamfUser[]> {
   if (email === '') return [];
+  if (!fitsPath(email)) return findUsersByEmailByScan(ctx, email);
   const route = `GET ${USER_BY_EMAIL}`;
   // XML: the JSON of this lookup is malformed (§2.4). No match is 404 or an empty list (§2.8).
   const res = await ctx.call({
@@ -139,16 +128,16 @@ export async function findUsersByEmail(ctx: JamfContext, email: string): Promise
     route: USER_BY_EMAIL,
     path: fillRoute(USER_BY_EMAIL, { email }),
     accept: 'application/xml',
-    allow: [404],
+    // 414: as for names, the URL was too long for Jamf or a proxy; look the email up without one.
+    allow: [404, 414],
   });
+  if (res.status === 414) return findUsersByEmailByScan(ctx, email);
   if (res.status === 404) return [];
   const doc = parseXml(res.body);
   const records = isObject(doc['users']) ? listOf(doc['users'], 'user') : isObject(doc['user']) ? [doc['user']] : [];
   // Jamf matches case-insensitively (§2.8); keep only exact matches in case a server ever matches more loosely.
-  const lower = email.trim().toLowerCase();
-  return records
-    .filter((r) => [text(r['email']), text(r['email_address'])].some((e) => e.trim().toLowerCase() === lower))
-    .map((r) => decodeUser(r, route));
+  const matches = sameEmail(email);
+  return records.filter((r) => [text(r['email']), text(r['email_address'])].some(matches)).map((r) => decodeUser(r, route));
 }
 
 export async function pageUsers(ctx: JamfContext, query: JamfUserPageQuery): Promise<JamfUserPage> {

@@ -34,9 +34,12 @@ export function composeFullName(user: ScimObject): string {
 }
 
 /**
- * Characters XML 1.0 (§2.2 `Char`) cannot carry: Jamf cannot hold them, so they are left out of
- * what is written there (the store keeps the value as sent). userName is not cleaned: silently
- * changing a login name would create a different user, so the Jamf client refuses it instead.
+ * Characters XML 1.0 (§2.2 `Char`) cannot carry. The SCIM layer refuses them, and CR, in every
+ * attribute written here (src/scim/text-rules.ts), for creates, updates and tombstone changes
+ * alike, so a value arriving now passes through unchanged. The strip stays for values a version
+ * before those checks stored in a tombstone: their reactivation still reaches Jamf instead of
+ * failing on every attempt. userName is never cleaned: silently changing a login name would
+ * create a different user.
  */
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
@@ -44,13 +47,17 @@ export function jamfSafe(value: string): string {
   return value.replace(NOT_XML_CHAR, '');
 }
 
+const LINE_ENDS = /\r\n?/g;
+
 /**
- * Whether Jamf holding `held` means it holds `sent`: besides the characters it cannot carry,
- * Jamf's XML loses surrounding whitespace and turns CR LF into LF (XML 1.0 §2.11) on the way
- * back, so such a value is kept in the store and returned as sent rather than "changed in Jamf".
+ * Whether Jamf holding `held` means it holds `sent`. Jamf trims surrounding whitespace (the
+ * SCIM layer refuses it only in userName, group names and e-mail addresses), so a title or name
+ * part sent with spaces around it is kept in the store and returned as sent rather than
+ * "changed in Jamf". Line ends and the characters jamfSafe strips are compared normalised for
+ * values stored before the SCIM layer refused them.
  */
 export function sameInJamf(sent: string | undefined, held: string): boolean {
-  const norm = (v: string) => jamfSafe(v).replace(/\r\n?/g, '\n').trim();
+  const norm = (v: string) => jamfSafe(v).replace(LINE_ENDS, '\n').trim();
   return norm(sent ?? '') === norm(held);
 }
 

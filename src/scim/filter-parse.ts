@@ -1,12 +1,14 @@
-// The tokenizer and parser behind scim2-parse-filter's `parse()`, used directly so the token
-// stream can be corrected first (see rewriteTokens); the package has no exports map.
-import { Tokens, parseFilter as parseTokens, tokenizer } from 'scim2-parse-filter/lib/src/parser.js';
+// The parser behind scim2-parse-filter's `parse()`, used directly so the token stream comes from
+// our tokenizer (filter-tokens.ts: JSON string values) and can be corrected first (see
+// rewriteTokens); the package has no exports map.
+import { Tokens, parseFilter as parseTokens } from 'scim2-parse-filter/lib/src/parser.js';
 import type { Token } from 'scim2-parse-filter/lib/src/parser.js';
 import type { Compare, Filter, Suffix } from 'scim2-parse-filter';
 import { canonicalPath, findDefinition, resolveAttribute } from './attributes.js';
 import type { ResolvedAttribute } from './attributes.js';
 import { coerceBoolean } from './canonicalise.js';
 import { ScimError, badRequest } from './errors.js';
+import { tokenizeFilter } from './filter-tokens.js';
 import type { AttributeDefinition, ResourceTypeName } from './schemas.js';
 
 export type { AttrExp, Compare, Filter, LogExp, NotFilter, Suffix, ValuePath } from 'scim2-parse-filter';
@@ -102,7 +104,7 @@ export function parseValueFilter(text: string, parent: ResolvedAttribute): Filte
 function parseSyntax(text: string): Filter {
   if (text.length > MAX_FILTER_LENGTH) throw invalidFilter(`Filter is longer than ${MAX_FILTER_LENGTH} characters.`);
   try {
-    const tokens = new Tokens(rewriteTokens(tokenizer(text)));
+    const tokens = new Tokens(rewriteTokens(tokenizeFilter(text)));
     const ast = parseTokens(tokens);
     if (tokens.peek().type !== 'EOT') throw new Error(`unexpected "${tokens.peek().literal}"`);
     return ast;

@@ -7,7 +7,7 @@ import { opLabel, parsePatchBody } from './patch-body.js';
 import type { PatchOperation } from './patch-body.js';
 import { parsePatchPath } from './patch-path.js';
 import type { PatchContext } from './user-patch.js';
-import { nameProblem } from './user-resource.js';
+import { nameProblem, textProblem } from './text-rules.js';
 
 /**
  * What a PATCH /Groups asks for, reduced in operation order so a later operation overrides
@@ -34,6 +34,10 @@ export interface GroupPatchDelta {
  * `replace` with `[]`, `remove` with `members[value eq "id"]` or with `path: "members"` and a
  * value array, `remove` of `members` with no value (all members), and no-path values such as
  * Okta's `{"id": "<same id>", "displayName": "…"}` rename. Unknown attributes are ignored.
+ * Values are checked as POST and PUT /Groups check them: members are an array of objects with
+ * a string `value` (a bare id, a number or a single object is refused; a number would name a
+ * Jamf user by accident), `displayName` follows the identifier rule and `externalId` is a string
+ * (text-rules.ts).
  */
 export function reduceGroupPatch(body: unknown, context: PatchContext = {}): GroupPatchDelta {
   const delta: GroupPatchDelta = { add: new Set(), remove: new Set() };
@@ -91,15 +95,17 @@ function applyPath(delta: GroupPatchDelta, operation: PatchOperation, label: str
       delta.displayName = value as string;
       return;
     }
-    case 'externalId':
+    case 'externalId': {
       if (op === 'remove' || value === null || value === '') {
         delta.externalId = null;
-      } else if (typeof value === 'string' || typeof value === 'number') {
-        delta.externalId = String(value);
-      } else {
-        throw badRequest('invalidValue', `${label}: externalId must be a string.`);
+        return;
       }
+      if (typeof value !== 'string') throw badRequest('invalidValue', `${label}: externalId must be a string.`);
+      const problem = textProblem(value, 'store');
+      if (problem) throw badRequest('invalidValue', `${label}: externalId ${problem}.`);
+      delta.externalId = value;
       return;
+    }
     case 'id':
       // Okta repeats the group's own id in every rename (idp-behaviour A1.2).
       if (op !== 'remove' && (context.resourceId === undefined || String(value) === context.resourceId)) return;
@@ -111,13 +117,14 @@ function applyPath(delta: GroupPatchDelta, operation: PatchOperation, label: str
 }
 
 function memberIds(value: unknown, label: string): string[] {
-  const items = Array.isArray(value) ? value : [value];
-  return items.map((item, index) => {
-    const id = isPlainObject(item) ? getCaseInsensitive(item, 'value') : item;
-    if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+  if (!Array.isArray(value)) throw badRequest('invalidValue', `${label}: members must be an array of members.`);
+  return value.map((item, index) => {
+    const id = isPlainObject(item) ? getCaseInsensitive(item, 'value') : undefined;
     if (typeof id !== 'string' || id === '') {
-      throw badRequest('invalidValue', `${label}: value[${index}] must be a member with a non-empty "value".`);
+      throw badRequest('invalidValue', `${label}: members[${index}] must be an object with a non-empty string "value".`);
     }
+    const problem = textProblem(id, 'store');
+    if (problem) throw badRequest('invalidValue', `${label}: members[${index}].value ${problem}.`);
     return id;
   });
 }

@@ -1,36 +1,24 @@
-import { z } from 'zod';
 import { coreAttributes, findDefinition, isCoreSchemaUrn } from './attributes.js';
+import { resourceProblem } from './attribute-check.js';
 import { canonicaliseValue, stripNulls } from './canonicalise.js';
 import { badRequest } from './errors.js';
 import { assertSafeJson, getCaseInsensitive, isPlainObject } from './json.js';
 import type { JsonObject } from './json.js';
+import { nameProblem } from './text-rules.js';
 import type { ScimGroup } from './types.js';
 import { GROUP_SCHEMA } from './urns.js';
-import { nameSchema, resourceSchemas } from './user-resource.js';
-import { zodToScimError } from './validation.js';
-import { zodShape } from './zod-schemas.js';
+import { resourceSchemas } from './user-resource.js';
 
 const IGNORED_GROUP_ATTRIBUTES = new Set(['id', 'meta', 'schemas']);
-
-const memberSchema = z.looseObject({
-  value: z.string({ error: 'is required and must be a string' }).min(1, 'must not be empty'),
-  display: z.string().optional(),
-  $ref: z.string().optional(),
-  type: z.string().optional(),
-});
-
-const groupSchema = z.looseObject({
-  ...zodShape(coreAttributes('Group')),
-  schemas: z.array(z.string()),
-  displayName: nameSchema,
-  members: z.array(memberSchema).optional(),
-});
 
 /**
  * Parses a POST/PUT /Groups body leniently, like `parseUserBody`: canonical attribute names,
  * nulls (Entra's `"$ref": null`) as absent, unknown attributes and `schemas` URIs kept (Entra
  * adds `…/ADSCIM/2.0/Group`, idp-behaviour A2.1), `id` and `meta` dropped. `displayName` is
- * required; members need a `value` and are de-duplicated by it, keeping the first.
+ * required and follows the identifier rule (text-rules.ts); `members` is an array of objects
+ * whose `value` is a non-empty string (RFC 7643 §4.2), de-duplicated by it, keeping the first.
+ * A member given as a bare id or a number is refused: neither Okta nor Entra sends one, and a
+ * number would name a Jamf user by accident.
  */
 export function parseGroupBody(json: unknown): ScimGroup {
   if (!isPlainObject(json)) throw badRequest('invalidSyntax', 'Group body must be a JSON object.');
@@ -52,11 +40,24 @@ export function parseGroupBody(json: unknown): ScimGroup {
   if (group.externalId === '') delete group.externalId;
   group.schemas = resourceSchemas(getCaseInsensitive(json, 'schemas'), GROUP_SCHEMA, group);
 
-  const parsed = groupSchema.safeParse(group);
-  if (!parsed.success) throw zodToScimError(parsed.error);
-  const result = parsed.data as ScimGroup;
+  const displayNameProblem = nameProblem(group.displayName);
+  if (displayNameProblem) throw badRequest('invalidValue', `displayName ${displayNameProblem}.`);
+  const problem = resourceProblem('Group', group) ?? memberValueProblem(group.members);
+  if (problem) throw badRequest('invalidValue', `${problem}.`);
+  const result = group as ScimGroup;
   if (result.members) result.members = uniqueMembers(result.members);
   return result;
+}
+
+/** `members[].value` is the one sub-attribute a member must carry; its type is checked already. */
+function memberValueProblem(members: unknown): string | undefined {
+  if (!Array.isArray(members)) return undefined;
+  for (const [index, member] of members.entries()) {
+    const value = (member as JsonObject).value;
+    if (value === undefined) return `members[${index}].value is required`;
+    if (value === '') return `members[${index}].value must not be empty`;
+  }
+  return undefined;
 }
 
 function uniqueMembers(members: NonNullable<ScimGroup['members']>): NonNullable<ScimGroup['members']> {

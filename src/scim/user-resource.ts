@@ -1,61 +1,35 @@
-import { z } from 'zod';
 import { coreAttributes, findDefinition, isCoreSchemaUrn, knownExtension } from './attributes.js';
+import { resourceProblem } from './attribute-check.js';
 import { canonicaliseObject, canonicaliseValue, stripNulls } from './canonicalise.js';
 import { badRequest } from './errors.js';
 import { assertSafeJson, getCaseInsensitive, isPlainObject } from './json.js';
 import type { JsonObject } from './json.js';
 import { ENTERPRISE_USER_SCHEMA_DEFINITION, USER_SCHEMA_DEFINITION } from './schemas.js';
 import type { AttributeDefinition } from './schemas.js';
+import { nameProblem } from './text-rules.js';
 import type { ScimUser } from './types.js';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from './urns.js';
-import { zodToScimError } from './validation.js';
-import { zodShape } from './zod-schemas.js';
 
-/** Jamf Pro stores the user name in a 255-character column. */
-export const MAX_NAME_LENGTH = 255;
-
-// C0 controls and DEL: never part of a login name, and they break Jamf's XML.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-
-/** Why a userName or group displayName is unusable, or undefined when it is fine. */
-export function nameProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return 'is required and must be a non-empty string';
-  if (value.length > MAX_NAME_LENGTH) return `must be at most ${MAX_NAME_LENGTH} characters`;
-  if (CONTROL_CHARACTERS.test(value)) return 'must not contain control characters';
-  return undefined;
-}
-
-/** userName / displayName: present, non-empty, bounded, printable. */
-export const nameSchema = z
-  .string({ error: 'is required and must be a non-empty string' })
-  .superRefine((value, context) => {
-    const problem = nameProblem(value);
-    if (problem) context.addIssue({ code: 'custom', message: problem });
-  });
+export { MAX_NAME_LENGTH, nameProblem } from './text-rules.js';
 
 /** Attributes a client may send but the server owns or never stores (RFC 7643 §3.1, §4.1.1). */
 const IGNORED_USER_ATTRIBUTES = new Set(['id', 'meta', 'password', 'groups', 'schemas']);
-
-const userSchema = z.looseObject({
-  ...zodShape(coreAttributes('User')),
-  schemas: z.array(z.string()),
-  userName: nameSchema,
-  [ENTERPRISE_USER_SCHEMA]: z.looseObject(zodShape(ENTERPRISE_USER_SCHEMA_DEFINITION.attributes)).optional(),
-});
 
 /**
  * Parses a POST/PUT /Users body leniently (idp-behaviour A1.1, A2.1, A3.7) into a canonical
  * SCIM user:
  * - attribute names take their canonical casing (`UserName` → `userName`);
  * - `null` means absent, and so does `""` for optional attributes (Okta pushes empty values);
- * - `active` and `primary` accept "True"/"False";
+ * - `active` and `primary` accept "True"/"False" (Entra);
  * - `id`, `meta`, `password` and `groups` are dropped (server-owned or never stored);
  * - enterprise attributes go under their URN, also when sent unqualified at the top level
  *   (Entra's doc example), and `manager` in any form becomes `{ value }`;
  * - unknown attributes and unknown `schemas` URIs are kept as sent.
- * Prototype-pollution keys and excessive nesting are 400 invalidSyntax; a missing or bad
- * `userName` or a mistyped known attribute is 400 invalidValue.
+ * Nothing else is coerced. Prototype-pollution keys and excessive nesting are 400
+ * invalidSyntax; a missing or bad `userName`, a known attribute of the wrong type (RFC 7643
+ * §2.3, as /Schemas publishes it) or text the server cannot keep exactly (text-rules.ts) is 400
+ * invalidValue naming the attribute. The same checks run for every write of a user, active or
+ * not, so a value accepted here can always be written to Jamf Pro later.
  */
 export function parseUserBody(json: unknown): ScimUser {
   if (!isPlainObject(json)) throw badRequest('invalidSyntax', 'User body must be a JSON object.');
@@ -92,9 +66,11 @@ export function parseUserBody(json: unknown): ScimUser {
   if (Object.keys(enterprise).length > 0) user[ENTERPRISE_USER_SCHEMA] = enterprise;
   user.schemas = resourceSchemas(getCaseInsensitive(json, 'schemas'), USER_SCHEMA, user);
 
-  const parsed = userSchema.safeParse(user);
-  if (!parsed.success) throw zodToScimError(parsed.error);
-  return parsed.data as ScimUser;
+  const userNameProblem = nameProblem(user.userName);
+  if (userNameProblem) throw badRequest('invalidValue', `userName ${userNameProblem}.`);
+  const problem = resourceProblem('User', user);
+  if (problem) throw badRequest('invalidValue', `${problem}.`);
+  return user as ScimUser;
 }
 
 function setIfDefined(target: JsonObject, key: string, value: unknown): void {
@@ -143,7 +119,8 @@ function dropEmpty(definition: AttributeDefinition, value: unknown): unknown {
  * (idp-behaviour A2.2); it may arrive as a string, an object, or an array of one object.
  */
 function normaliseManager(enterprise: JsonObject): void {
-  const { id } = readManagerId(enterprise.manager);
+  const { id, valid } = readManagerId(enterprise.manager);
+  if (!valid) throw badRequest('invalidValue', 'manager must be a string id or an object with a string "value".');
   if (id === undefined) delete enterprise.manager;
   else enterprise.manager = { value: id };
 }
@@ -155,7 +132,6 @@ function normaliseManager(enterprise: JsonObject): void {
 export function readManagerId(value: unknown): { id?: string; valid: boolean } {
   let candidate = Array.isArray(value) ? value[0] : value;
   if (isPlainObject(candidate)) candidate = getCaseInsensitive(candidate, 'value');
-  if (typeof candidate === 'number' && Number.isFinite(candidate)) candidate = String(candidate);
   if (typeof candidate === 'string' && candidate !== '') return { id: candidate, valid: true };
   return { valid: candidate === undefined || candidate === null || candidate === '' };
 }

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { renderError, SimError } from './errors.js';
+import { headerLimitError } from './header-limit.js';
 import { installPipeline, type PipelineDeps } from './pipeline.js';
 import { routeMeta } from './route-meta.js';
 import { authRoutes } from './routes/auth.js';
@@ -21,6 +22,18 @@ export function buildApp(deps: PipelineDeps, logger: boolean): FastifyInstance {
     forceCloseConnections: true,
     // Counters should list only the methods clients really send.
     exposeHeadRoutes: false,
+    // Jamf's limit on a long `/users/name/{name}` is Tomcat's on the request line (header-limit.ts),
+    // not a router's on one segment: no segment is refused for its length. Node refuses request
+    // lines and headers beyond 16 KiB (its maxHeaderSize) before routing.
+    routerOptions: { maxParamLength: 16_384 },
+  });
+
+  // First of all hooks: Tomcat refuses an oversized request before Jamf counts, queues or authenticates it.
+  app.addHook('onRequest', async (request, reply) => {
+    const error = headerLimitError(request);
+    if (!error) return;
+    const rendered = renderError(error, 'classic');
+    return reply.code(rendered.status).type(rendered.contentType).send(rendered.body);
   });
 
   // Every body arrives as a string: Classic must see a JSON body to refuse it with 415 (§2.2), the

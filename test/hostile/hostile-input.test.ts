@@ -101,7 +101,8 @@ describe('odd projection parameters are ignored, as RFC 7644 §3.9 allows for un
   it.each([
     ['prototype keys in attributes', '/scim/v2/Users/{user}?attributes=__proto__.polluted,constructor.prototype'],
     ['prototype keys in excludedAttributes', '/scim/v2/Groups/{group}?excludedAttributes=__proto__,constructor'],
-    ['5,000 unknown attribute names', `/scim/v2/Users?attributes=${Array.from({ length: 5000 }, (_, i) => `x${i}`).join(',')}`],
+    // 1,000 names stay under the request-line limit (a longer URL is 414, src/http/request-limits.ts).
+    ['1,000 unknown attribute names', `/scim/v2/Users?attributes=${Array.from({ length: 1000 }, (_, i) => `x${i}`).join(',')}`],
     ['markup and control characters as attribute names', `/scim/v2/Groups?attributes=${encodeURIComponent('<a>,\u0000,"')}`],
   ])('%s: 200, nothing polluted or changed', async (_label, url) => {
     const res = await send({ name: url, method: 'GET', url, status: 400 });

@@ -138,6 +138,101 @@ const controlRows: HostileRow[] = [
   { name: 'PUT /Users/{user} with a carriage return in userName', method: 'PUT', url: '/scim/v2/Users/{user}', body: user({ userName: 'ada@example.com\r' }), status: 400, scimType: 'invalidValue' },
 ];
 
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+/**
+ * Text the server could not keep exactly (README "What the server accepts"): XML 1.0 §2.2 cannot
+ * carry it to Jamf, §2.11 would turn its CR into LF, or the store cannot hold it. Refused in
+ * every attribute and every way a value arrives, also for users created inactive and for
+ * changes to a deactivated user, which reach Jamf only at the reactivation.
+ */
+const textRows: HostileRow[] = [
+  { name: 'POST /Users with NUL in name.givenName', method: 'POST', url: '/scim/v2/Users', body: user({ name: { givenName: 'Mal\u0000', familyName: 'Lory' } }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with CR LF in name.familyName', method: 'POST', url: '/scim/v2/Users', body: user({ name: { givenName: 'Mal', familyName: 'Lo\r\nry' } }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with a lone CR in title', method: 'POST', url: '/scim/v2/Users', body: user({ title: 'Lead\rEngineer' }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with U+FFFF in title', method: 'POST', url: '/scim/v2/Users', body: user({ title: 'Lead\uFFFF' }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with a lone surrogate in displayName', method: 'POST', url: '/scim/v2/Users', body: user({ displayName: 'Mallory \uD83D' }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with ESC in a phone number', method: 'POST', url: '/scim/v2/Users', body: user({ phoneNumbers: [{ value: '555\u001b0100', type: 'work' }] }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with NUL in a second, non-primary email', method: 'POST', url: '/scim/v2/Users', body: user({ emails: [{ value: 'm@example.com', primary: true }, { value: 'm\u0000@example.org' }] }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with NUL in name.formatted', method: 'POST', url: '/scim/v2/Users', body: user({ name: { formatted: 'Mallory\u0000' } }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with NUL in a store-only attribute', method: 'POST', url: '/scim/v2/Users', body: user({ nickName: 'Mal\u0000' }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with a lone surrogate in an enterprise attribute', method: 'POST', url: '/scim/v2/Users', body: user({ [ENTERPRISE]: { department: 'R\uDC00D' } }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with NUL in an unknown attribute', method: 'POST', url: '/scim/v2/Users', body: user({ badge: { code: '\u0000' } }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users active:false with U+FFFE in userName', method: 'POST', url: '/scim/v2/Users', body: user({ userName: 'inactive\uFFFE@example.com', active: false }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users active:"False" with NUL in title', method: 'POST', url: '/scim/v2/Users', body: user({ active: 'False', title: 'x\u0000' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PUT /Users/{user} with U+FFFE in title', method: 'PUT', url: '/scim/v2/Users/{user}', body: user({ userName: 'ada@example.com', title: 'Analyst\uFFFE' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PUT /Users/{tombstone} with U+FFFE in userName', method: 'PUT', url: '/scim/v2/Users/{tombstone}', body: user({ userName: 'gone\uFFFE@example.com', active: false }), status: 400, scimType: 'invalidValue' },
+  { name: 'PUT /Users/{tombstone} with CR in title', method: 'PUT', url: '/scim/v2/Users/{tombstone}', body: user({ userName: 'gone@example.com', active: false, title: 'a\rb' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PUT /Users/{tombstone} reactivating with NUL in name.givenName', method: 'PUT', url: '/scim/v2/Users/{tombstone}', body: user({ userName: 'gone@example.com', active: true, name: { givenName: '\u0000' } }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{tombstone} title with NUL', method: 'PATCH', url: '/scim/v2/Users/{tombstone}', body: patch({ op: 'replace', path: 'title', value: 'x\u0000' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{tombstone} no-path userName with U+FFFE', method: 'PATCH', url: '/scim/v2/Users/{tombstone}', body: patch({ op: 'replace', value: { userName: 'gone\uFFFE@example.com' } }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{tombstone} reactivating with U+FFFF in title', method: 'PATCH', url: '/scim/v2/Users/{tombstone}', body: patch({ op: 'Replace', value: { active: 'True', title: 'x\uFFFF' } }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{user} emails[type eq "work"].value with U+FFFF', method: 'PATCH', url: '/scim/v2/Users/{user}', body: patch({ op: 'Replace', path: 'emails[type eq "work"].value', value: 'ada\uFFFF@example.com' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{user} add emails with CR', method: 'PATCH', url: '/scim/v2/Users/{user}', body: patch({ op: 'add', path: 'emails', value: [{ value: 'ada@example.com\r', type: 'work' }] }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{user} dotted no-path name.givenName with NUL', method: 'PATCH', url: '/scim/v2/Users/{user}', body: patch({ op: 'replace', value: { 'name.givenName': 'A\u0000' } }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{user} name with a complex value holding CR', method: 'PATCH', url: '/scim/v2/Users/{user}', body: patch({ op: 'add', path: 'name', value: { familyName: 'L\r' } }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{user} value path whose created element holds U+FFFE', method: 'PATCH', url: '/scim/v2/Users/{user}', body: patch({ op: 'add', path: 'emails[value eq "new\uFFFE@example.com"].type', value: 'work' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{user} URN-qualified enterprise attribute with NUL', method: 'PATCH', url: '/scim/v2/Users/{user}', body: patch({ op: 'add', path: `${ENTERPRISE}:department`, value: 'R\u0000D' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{user} manager id with NUL', method: 'PATCH', url: '/scim/v2/Users/{user}', body: patch({ op: 'Add', path: 'manager', value: [{ value: '1\u0000' }] }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Groups with U+FFFF in displayName', method: 'POST', url: '/scim/v2/Groups', body: group({ displayName: 'Hostile\uFFFF' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PUT /Groups/{group} with a lone surrogate in displayName', method: 'PUT', url: '/scim/v2/Groups/{group}', body: group({ displayName: 'Engineering\uD800' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Groups/{group} renaming with U+FFFE', method: 'PATCH', url: '/scim/v2/Groups/{group}', body: patch({ op: 'replace', value: { displayName: 'Eng\uFFFE' } }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Groups/{group} externalId with NUL', method: 'PATCH', url: '/scim/v2/Groups/{group}', body: patch({ op: 'replace', path: 'externalId', value: 'e\u0000' }), status: 400, scimType: 'invalidValue' },
+];
+
+/**
+ * Surrounding whitespace in a login name, a group name or an e-mail address: Jamf trims it, so
+ * neither the value sent nor the trimmed one would find the resource again with `eq`.
+ */
+const whitespaceRows: HostileRow[] = [
+  { name: 'POST /Users with userName " pad.x "', method: 'POST', url: '/scim/v2/Users', body: user({ userName: ' pad.x ' }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with a trailing space in userName', method: 'POST', url: '/scim/v2/Users', body: user({ userName: 'pad.x ' }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with a leading no-break space in userName', method: 'POST', url: '/scim/v2/Users', body: user({ userName: '\u00a0pad.x' }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users active:false with userName " pad.x "', method: 'POST', url: '/scim/v2/Users', body: user({ userName: ' pad.x ', active: false }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with spaces around the email address', method: 'POST', url: '/scim/v2/Users', body: user({ emails: [{ value: ' m@example.com ', type: 'work', primary: true }] }), status: 400, scimType: 'invalidValue' },
+  { name: 'PUT /Users/{user} with a leading space in userName', method: 'PUT', url: '/scim/v2/Users/{user}', body: user({ userName: ' ada@example.com' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{user} userName with surrounding spaces', method: 'PATCH', url: '/scim/v2/Users/{user}', body: patch({ op: 'replace', path: 'userName', value: ' ada@example.com ' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{user} no-path userName with a trailing space', method: 'PATCH', url: '/scim/v2/Users/{user}', body: patch({ op: 'replace', value: { userName: 'ada2@example.com ' } }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{user} emails[type eq "work"].value with spaces', method: 'PATCH', url: '/scim/v2/Users/{user}', body: patch({ op: 'add', path: 'emails[type eq "work"].value', value: ' ada@example.com' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{tombstone} userName with a leading space', method: 'PATCH', url: '/scim/v2/Users/{tombstone}', body: patch({ op: 'replace', path: 'userName', value: ' gone@example.com' }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Groups with displayName " Hostile "', method: 'POST', url: '/scim/v2/Groups', body: group({ displayName: ' Hostile ' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PUT /Groups/{group} with a trailing space in displayName', method: 'PUT', url: '/scim/v2/Groups/{group}', body: group({ displayName: 'Engineering ' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Groups/{group} renaming with a leading space', method: 'PATCH', url: '/scim/v2/Groups/{group}', body: patch({ op: 'replace', path: 'displayName', value: ' Engineering' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Groups/{group} no-path rename with a trailing space', method: 'PATCH', url: '/scim/v2/Groups/{group}', body: patch({ op: 'replace', value: { displayName: 'Eng ' } }), status: 400, scimType: 'invalidValue' },
+];
+
+/** JSON types that differ from the schemas /Schemas publishes: refused, never coerced. */
+const coercionRows: HostileRow[] = [
+  { name: 'POST /Users with title 5', method: 'POST', url: '/scim/v2/Users', body: user({ title: 5 }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with emails "x@y"', method: 'POST', url: '/scim/v2/Users', body: user({ emails: 'm@example.com' }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with emails as one object', method: 'POST', url: '/scim/v2/Users', body: user({ emails: { value: 'm@example.com' } }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with an email value 5', method: 'POST', url: '/scim/v2/Users', body: user({ emails: [{ value: 5 }] }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with userName 123', method: 'POST', url: '/scim/v2/Users', body: user({ userName: 123 }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with externalId 42', method: 'POST', url: '/scim/v2/Users', body: user({ externalId: 42 }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with employeeNumber 7', method: 'POST', url: '/scim/v2/Users', body: user({ [ENTERPRISE]: { employeeNumber: 7 } }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with manager 7', method: 'POST', url: '/scim/v2/Users', body: user({ manager: 7 }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with active 1', method: 'POST', url: '/scim/v2/Users', body: user({ active: 1 }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users with name.givenName false', method: 'POST', url: '/scim/v2/Users', body: user({ name: { givenName: false } }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Users active:false with title 5', method: 'POST', url: '/scim/v2/Users', body: user({ active: false, title: 5 }), status: 400, scimType: 'invalidValue' },
+  { name: 'PUT /Users/{user} with userName 123', method: 'PUT', url: '/scim/v2/Users/{user}', body: user({ userName: 123 }), status: 400, scimType: 'invalidValue' },
+  { name: 'PUT /Users/{tombstone} with title 5', method: 'PUT', url: '/scim/v2/Users/{tombstone}', body: user({ userName: 'gone@example.com', active: false, title: 5 }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{user} userName 123', method: 'PATCH', url: '/scim/v2/Users/{user}', body: patch({ op: 'replace', path: 'userName', value: 123 }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{user} title 5', method: 'PATCH', url: '/scim/v2/Users/{user}', body: patch({ op: 'replace', path: 'title', value: 5 }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{user} no-path {title: 5}', method: 'PATCH', url: '/scim/v2/Users/{user}', body: patch({ op: 'replace', value: { title: 5 } }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{user} emails "x@y"', method: 'PATCH', url: '/scim/v2/Users/{user}', body: patch({ op: 'add', path: 'emails', value: 'm@example.com' }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{user} manager 7', method: 'PATCH', url: '/scim/v2/Users/{user}', body: patch({ op: 'replace', path: 'manager', value: 7 }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Users/{tombstone} title 5', method: 'PATCH', url: '/scim/v2/Users/{tombstone}', body: patch({ op: 'replace', path: 'title', value: 5 }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Groups with displayName 5', method: 'POST', url: '/scim/v2/Groups', body: group({ displayName: 5 }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Groups with a bare member id', method: 'POST', url: '/scim/v2/Groups', body: group({ members: ['1'] }), status: 400, scimType: 'invalidValue' },
+  { name: 'POST /Groups with a numeric member value', method: 'POST', url: '/scim/v2/Groups', body: group({ members: [{ value: 1 }] }), status: 400, scimType: 'invalidValue' },
+  { name: 'PUT /Groups/{group} with displayName 5', method: 'PUT', url: '/scim/v2/Groups/{group}', body: group({ displayName: 5 }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Groups/{group} add members value 5', method: 'PATCH', url: '/scim/v2/Groups/{group}', body: patch({ op: 'add', path: 'members', value: 5 }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Groups/{group} add members [{value: 5}]', method: 'PATCH', url: '/scim/v2/Groups/{group}', body: patch({ op: 'add', path: 'members', value: [{ value: 5 }] }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Groups/{group} replace members with one object', method: 'PATCH', url: '/scim/v2/Groups/{group}', body: patch({ op: 'replace', path: 'members', value: { value: '1' } }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Groups/{group} remove members with one object', method: 'PATCH', url: '/scim/v2/Groups/{group}', body: patch({ op: 'Remove', path: 'members', value: { value: '1' } }), status: 400, scimType: 'invalidValue' },
+  { name: 'PATCH /Groups/{group} externalId 7', method: 'PATCH', url: '/scim/v2/Groups/{group}', body: patch({ op: 'replace', value: { externalId: 7 } }), status: 400, scimType: 'invalidValue' },
+];
+
 const filterRows: HostileRow[] = [
   { name: 'filter without a value', method: 'GET', url: `/scim/v2/Users?filter=${q('userName eq')}`, status: 400, scimType: 'invalidFilter' },
   { name: 'filter with an unknown operator', method: 'GET', url: `/scim/v2/Users?filter=${q('userName is "ada"')}`, status: 400, scimType: 'invalidFilter' },
@@ -269,6 +364,9 @@ export const HOSTILE_ROWS: HostileRow[] = [
   ...hugeRows,
   ...nestingRows,
   ...controlRows,
+  ...textRows,
+  ...whitespaceRows,
+  ...coercionRows,
   ...filterRows,
   ...pagingRows,
   ...patchRows,

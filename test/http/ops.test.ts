@@ -156,8 +156,12 @@ describe('operations endpoints, logging and throttling', () => {
 
   it('protects /metrics with its own token when one is configured', async () => {
     const { app } = await setup({ metricsToken: 'metrics-token-abcdefghijkl' });
-    expect((await app.inject({ url: '/metrics' })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).statusCode).toBe(401);
+    const missing = await app.inject({ url: '/metrics' });
+    expect(missing.statusCode).toBe(401);
+    expect(missing.headers['www-authenticate']).toBe('Bearer');
+    const wrong = await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
     expect((await app.inject({ url: '/metrics', headers: { authorization: 'Bearer metrics-token-abcdefghijkl' } })).statusCode).toBe(200);
   });
 
@@ -201,18 +205,23 @@ describe('operations endpoints, logging and throttling', () => {
     expect(out).toContain('[redacted]');
   });
 
-  it('throttles an address after repeated failed authentications, with Retry-After in whole seconds', async () => {
-    const { app } = await setup({ authFailureLimit: 3 });
+  it('throttles the bad attempts of an address, with Retry-After in whole seconds, and never the valid token', async () => {
+    const { app, logs } = await setup({ authFailureLimit: 3 });
     for (let i = 0; i < 3; i++) {
       expect((await app.inject({ url: '/scim/v2/Users', headers: { authorization: `Bearer guess-${i}` } })).statusCode).toBe(401);
     }
-    const blocked = await app.inject({ url: '/scim/v2/Users', headers: { authorization: `Bearer ${TOKEN}` } });
+    const blocked = await app.inject({ url: '/scim/v2/Users', headers: { authorization: 'Bearer guess-4' } });
     expect(blocked.statusCode).toBe(429);
     expect(blocked.headers['retry-after']).toMatch(/^\d+$/);
     expect(blocked.json()).toMatchObject({ status: '429', schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'] });
-    // Another address is not affected.
-    const other = await app.inject({ url: '/scim/v2/Users?count=1', remoteAddress: '10.0.0.9', headers: { authorization: `Bearer ${TOKEN}` } });
-    expect(other.statusCode).toBe(200);
+    expect((await app.inject({ url: '/scim/v2/Users' })).statusCode).toBe(429);
+    // The IdP's token from the same address still works: others' failures cannot lock it out.
+    const idp = await app.inject({ url: '/scim/v2/Users?count=1', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(idp.statusCode).toBe(200);
+    // Each failure is one warn line with the client address, never the token tried.
+    const warned = logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'authentication failed');
+    expect(warned).toEqual([1, 2, 3].map((failures) => expect.objectContaining({ level: 40, ip: '127.0.0.1', credentials: 'invalid', failures })));
+    expect(logs.lines.join('\n')).not.toMatch(/guess-\d/);
   });
 
   it('counts each client behind a trusted proxy on its own forwarded address', async () => {
@@ -221,8 +230,9 @@ describe('operations endpoints, logging and throttling', () => {
       app.inject({ url: '/scim/v2/Users?count=1', headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': client } });
     expect((await from('203.0.113.7', 'guess-1')).statusCode).toBe(401);
     expect((await from('203.0.113.7', 'guess-2')).statusCode).toBe(401);
-    expect((await from('203.0.113.7', TOKEN)).statusCode).toBe(429);
-    // The IdP, arriving through the same proxy from another address, keeps working.
+    expect((await from('203.0.113.7', 'guess-3')).statusCode).toBe(429);
+    // Another client arriving through the same proxy is not throttled for the first one's guesses.
+    expect((await from('198.51.100.1', 'typo-token')).statusCode).toBe(401);
     expect((await from('198.51.100.1', TOKEN)).statusCode).toBe(200);
   });
 

@@ -54,6 +54,15 @@ describe('built-in HTTPS', () => {
     await dispatcher.close();
   });
 
+  it('answers an oversized header over TLS with the same SCIM 431 as over plain HTTP', async () => {
+    const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
+    const res = await request(`https://127.0.0.1:${port}/scim/v2/Users`, { dispatcher, headers: { 'x-padding': 'p'.repeat(64 * 1024) } });
+    expect(res.statusCode).toBe(431);
+    expect(res.headers['content-type']).toBe('application/scim+json; charset=utf-8');
+    expect(await res.body.json()).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '431' });
+    await dispatcher.close();
+  });
+
   it('refuses TLS 1.1 (Entra requires 1.2 or newer)', async () => {
     const outcome = await new Promise<string>((resolve) => {
       const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, maxVersion: 'TLSv1.1', minVersion: 'TLSv1' });

@@ -42,6 +42,19 @@ const badBodies: Array<[string, Record<string, unknown>, string]> = [
   ['an email value that is an object', { userName: 'grace', emails: [{ value: { address: 'g@example.com' } }] }, 'invalidValue'],
   ['an enterprise extension that is not an object', { userName: 'grace', [ENTERPRISE]: 'Navy' }, 'invalidValue'],
   ['nesting deeper than any SCIM document', { userName: 'grace', nickName: nested(40) }, 'invalidSyntax'],
+  // Wrong JSON types are refused, never coerced (RFC 7643 §2.3 as /Schemas publishes them).
+  ['a userName that is a number', { userName: 123 }, 'invalidValue'],
+  ['a title that is a number', { userName: 'grace', title: 5 }, 'invalidValue'],
+  ['emails that is a string', { userName: 'grace', emails: 'g@example.com' }, 'invalidValue'],
+  ['emails that is one object', { userName: 'grace', emails: { value: 'g@example.com' } }, 'invalidValue'],
+  ['an externalId that is a number', { userName: 'grace', externalId: 42 }, 'invalidValue'],
+  // Text the server could not store exactly.
+  ['a userName with surrounding spaces', { userName: ' grace ' }, 'invalidValue'],
+  ['a userName with U+FFFE, created inactive', { userName: 'grace\uFFFE', active: false }, 'invalidValue'],
+  ['NUL in name.givenName', { userName: 'grace', name: { givenName: 'Gr\u0000ace' } }, 'invalidValue'],
+  ['CR LF in the title', { userName: 'grace', title: 'Rear\r\nAdmiral' }, 'invalidValue'],
+  ['a lone surrogate in a store-only attribute', { userName: 'grace', nickName: 'Amazing \uD83D' }, 'invalidValue'],
+  ['spaces around an email address', { userName: 'grace', emails: [{ value: 'g@example.com ', primary: true }] }, 'invalidValue'],
 ];
 
 describe('POST and PUT bodies', () => {
@@ -63,8 +76,29 @@ describe('POST and PUT bodies', () => {
       expect([res.statusCode, res.json().scimType], label).toEqual([400, scimType]);
       expect(snapshot(t), label).toBe(before);
     }
-    // A userName Jamf cannot hold is found when the write is built, after the read.
-    expect(Object.keys(t.calls()).filter((call) => !call.startsWith('GET '))).toEqual([]);
+    // Every check runs on the body, before the user is read.
+    expect(t.jamfCalls()).toBe(0);
+    await expectUnchanged();
+  });
+});
+
+describe('error details an IdP admin can act on', () => {
+  it('name the attribute and the reason, for a body and for each PATCH form alike', async () => {
+    const cases: Array<[string, string, unknown, string]> = [
+      ['POST', '/scim/v2/Users', { userName: 'grace', name: { givenName: 'Gr\u0000ace' } }, 'name.givenName contains a character Jamf Pro cannot store (U+0000).'],
+      ['POST', '/scim/v2/Users', { userName: 'grace', title: 5 }, 'title must be a string.'],
+      ['POST', '/scim/v2/Users', { userName: ' pad.x ' }, 'userName must not begin or end with whitespace.'],
+      ['PUT', `/scim/v2/Users/${id}`, { userName: 123 }, 'userName must be a string.'],
+      ['PATCH', `/scim/v2/Users/${id}`, patchBody({ op: 'replace', path: 'userName', value: 123 }), 'Operations[0]: userName must be a string.'],
+      ['PATCH', `/scim/v2/Users/${id}`, patchBody({ op: 'replace', value: { 'name.givenName': 'Gr\u0000ace' } }), 'Operations[0]: name.givenName contains a character Jamf Pro cannot store (U+0000).'],
+      ['PATCH', `/scim/v2/Users/${id}`, patchBody({ op: 'add', path: 'title', value: 'a\rb' }), 'Operations[0]: title contains a carriage return (U+000D), which Jamf Pro does not keep; use LF (U+000A) for line breaks.'],
+    ];
+    for (const [method, url, body, detail] of cases) {
+      const res = await t.scim(method, url, body);
+      expectScimError(res, 400, 'invalidValue');
+      expect(res.json().detail).toBe(detail);
+    }
+    expect(t.jamfCalls()).toBe(0);
     await expectUnchanged();
   });
 });
@@ -89,6 +123,12 @@ describe('PATCH /Users/{id} paths and ops', () => {
     ['a complex attribute set to a string', [valid, { op: 'replace', path: 'name', value: 'Ada' }], 'invalidValue', 0],
     ['a manager that is neither an id nor a {value}', [valid, { op: 'replace', path: 'manager', value: { value: true } }], 'invalidValue', 0],
     ['a no-path op whose value is not an object', [valid, { op: 'replace', value: 'Ada' }], 'invalidValue', 0],
+    ['a title that is a number', [valid, { op: 'replace', path: 'title', value: 5 }], 'invalidValue', 0],
+    ['a userName that is a number', [valid, { op: 'replace', value: { userName: 123 } }], 'invalidValue', 0],
+    ['emails that is a string', [valid, { op: 'add', path: 'emails', value: 'a@example.com' }], 'invalidValue', 0],
+    ['a userName with a trailing space', [valid, { op: 'replace', path: 'userName', value: 'ada@example.com ' }], 'invalidValue', 0],
+    ['an email value with U+FFFF', [valid, { op: 'Replace', path: 'emails[type eq "work"].value', value: 'ada\uFFFF@example.com' }], 'invalidValue', 0],
+    ['a dotted no-path name part with NUL', [valid, { op: 'replace', value: { 'name.familyName': 'L\u0000' } }], 'invalidValue', 0],
     // Known only once the user is read: one Jamf read, no write.
     ['a value filter that matches nothing and cannot create', [valid, { op: 'replace', path: 'emails[value co "zzz"].type', value: 'home' }], 'noTarget', 1],
   ];
@@ -119,6 +159,26 @@ describe('PATCH /Users/{id} paths and ops', () => {
     }
     expect(t.jamfCalls()).toBe(0);
     await expectUnchanged();
+  });
+
+  it('refuses bad values for a deactivated user as for an active one, before any Jamf call', async () => {
+    await t.scim('PATCH', `/scim/v2/Users/${id}`, patchBody({ op: 'replace', value: { active: false } }));
+    const tombstone = snapshot(t);
+    t.resetCalls();
+    const refused: Array<[string, string, unknown]> = [
+      ['PATCH', 'a title with NUL', patchBody({ op: 'replace', path: 'title', value: 'x\u0000' })],
+      ['PATCH', 'a userName with U+FFFE', patchBody({ op: 'replace', value: { userName: 'ada\uFFFE@example.com' } })],
+      ['PATCH', 'a reactivation with a CR in the title', patchBody({ op: 'replace', value: { active: true, title: 'a\rb' } })],
+      ['PATCH', 'a title that is a number', patchBody({ op: 'replace', path: 'title', value: 5 })],
+      ['PUT', 'a userName with surrounding spaces', { schemas: [USER_SCHEMA], userName: ' ada@example.com ', active: false }],
+      ['PUT', 'a reactivation with U+FFFF in name.givenName', { schemas: [USER_SCHEMA], userName: 'ada@example.com', active: true, name: { givenName: '\uFFFF' } }],
+    ];
+    for (const [method, label, body] of refused) {
+      const res = await t.scim(method, `/scim/v2/Users/${id}`, body);
+      expect([res.statusCode, res.json().scimType], label).toEqual([400, 'invalidValue']);
+      expect(snapshot(t), label).toBe(tombstone);
+    }
+    expect(t.jamfCalls()).toBe(0);
   });
 
   it('refuses a PATCH of a deactivated user the same way, leaving the tombstone as it was', async () => {

@@ -373,20 +373,22 @@ describe('values', () => {
     expect(jamfUserByName(t, tricky.userName)).toMatchObject({ full_name: 'Zoë <b> Ørsted ]]>', email: tricky.emails[0]?.value, phone_number: tricky.phoneNumbers[0]?.value });
   });
 
-  it('keeps values Jamf cannot hold exactly (surrounding spaces, CR LF, control characters) and returns them as sent', async () => {
+  it('keeps surrounding spaces Jamf trims in the store and returns them as sent', async () => {
+    // CR and control characters are refused instead (test/hostile/text-roundtrip.test.ts), and so
+    // are spaces around an e-mail address, which would stop `emails.value eq` from finding it.
     const sent = {
       userName: 'ada',
       name: { givenName: '  Ada', familyName: 'Lovelace  ' },
       displayName: ' Ada Lovelace ',
-      title: ' Lead\r\nEngineer\u0007 ',
+      title: ' Lead\nEngineer ',
       phoneNumbers: [{ value: ' +44 20 7946 0000 ', type: 'work' }],
-      emails: [{ value: 'ada@example.com ', type: 'work', primary: true }],
+      emails: [{ value: 'ada@example.com', type: 'work', primary: true }],
     };
     const id = await createUser(t, sent);
-    // Jamf gets what it can hold; the SCIM values live in the store.
+    // Jamf gets the trimmed text; the SCIM values live in the store.
     expect(t.sim.state.users.get(Number(id))).toMatchObject({
       full_name: 'Ada Lovelace',
-      position: 'Lead\r\nEngineer',
+      position: 'Lead\nEngineer',
       phone_number: '+44 20 7946 0000',
       email: 'ada@example.com',
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUser, userWriteXml } from '../../src/jamf/users.js';
+import { decodeUser, userWriteXml } from '../../src/jamf/user-codec.js';
 import { buildXml, parseXml, rootElement, type XmlObject } from '../../src/jamf/xml-codec.js';
 
 const record = `<?xml version="1.0" encoding="UTF-8"?>

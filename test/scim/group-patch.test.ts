@@ -37,8 +37,6 @@ describe('membership forms (idp-behaviour A1.2, A2.1, A2.2)', () => {
     ['remove with an or of value filters', [{ op: 'remove', path: 'members[value eq "1" or value eq "2"]' }], { add: [], remove: ['1', '2'] }],
     ['attribute names in any case', [{ op: 'remove', path: 'Members[Value eq "3"]' }], { add: [], remove: ['3'] }],
     ['Okta push: add and remove in one PATCH', [{ op: 'remove', path: 'members[value eq "1"]' }, { op: 'add', path: 'members', value: [{ value: '2' }] }], { add: ['2'], remove: ['1'] }],
-    ['a single member object instead of an array', [{ op: 'add', path: 'members', value: { value: '5' } }], { add: ['5'], remove: [] }],
-    ['numeric member ids', [{ op: 'add', path: 'members', value: [{ value: 5 }] }], { add: ['5'], remove: [] }],
     ['replace members', [{ op: 'replace', path: 'members', value: [{ value: '1' }, { value: '1' }, { value: '2' }] }], { add: [], remove: [], replace: ['1', '2'], removeAll: true }],
     ['Okta push now on an empty group: replace members []', [{ op: 'replace', path: 'members', value: [] }], { add: [], remove: [], replace: [], removeAll: true }],
     ['remove all members (no value)', [{ op: 'remove', path: 'members' }], { add: [], remove: [], replace: [], removeAll: true }],
@@ -129,10 +127,30 @@ describe('refused group operations', () => {
     ['an unknown op', { op: 'merge', path: 'members', value: [] }, 'invalidSyntax'],
     ['remove without path', { op: 'remove' }, 'noTarget'],
     ['add without value', { op: 'add', path: 'members' }, 'invalidValue'],
+    ['members as a number (would name Jamf user 5)', { op: 'add', path: 'members', value: 5 }, 'invalidValue'],
+    ['a single member object instead of an array', { op: 'add', path: 'members', value: { value: '5' } }, 'invalidValue'],
+    ['numeric member ids', { op: 'add', path: 'members', value: [{ value: 5 }] }, 'invalidValue'],
+    ['bare member ids', { op: 'replace', path: 'members', value: ['5'] }, 'invalidValue'],
+    ['removing with a single member object', { op: 'Remove', path: 'members', value: { value: '5' } }, 'invalidValue'],
+    ['a displayName that is a number', { op: 'replace', path: 'displayName', value: 5 }, 'invalidValue'],
+    ['a no-path displayName with surrounding spaces', { op: 'replace', value: { displayName: ' Sales ' } }, 'invalidValue'],
+    ['a displayName with NUL', { op: 'replace', path: 'displayName', value: 'Sa\u0000les' }, 'invalidValue'],
+    ['an externalId that is a number', { op: 'replace', path: 'externalId', value: 7 }, 'invalidValue'],
+    ['an externalId with a lone surrogate', { op: 'replace', value: { externalId: 'x\ud800' } }, 'invalidValue'],
   ];
   it.each(cases)('%s', (_name, operation, scimType) => {
     const error = errorOf(() => reduce({ op: 'add', path: 'members', value: [{ value: '1' }] }, operation));
     expect(error).toMatchObject({ status: 400, scimType });
     expect(error.detail).toMatch(/^Operations\[1\]: /);
+  });
+
+  it('names the attribute and the reason', () => {
+    const detail = (operation: object) => errorOf(() => reduce(operation)).detail;
+    expect(detail({ op: 'add', path: 'members', value: 5 })).toBe('Operations[0]: members must be an array of members.');
+    expect(detail({ op: 'add', path: 'members', value: [{ value: '1' }, { value: 5 }] })).toBe(
+      'Operations[0]: members[1] must be an object with a non-empty string "value".',
+    );
+    expect(detail({ op: 'replace', path: 'displayName', value: 'Sales ' })).toBe('Operations[0]: displayName must not begin or end with whitespace.');
+    expect(detail({ op: 'replace', path: 'externalId', value: 7 })).toBe('Operations[0]: externalId must be a string.');
   });
 });

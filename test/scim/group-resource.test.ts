@@ -37,10 +37,10 @@ describe('parseGroupBody', () => {
     expect(
       parseGroupBody({
         DisplayName: 'G',
-        Members: [{ Value: '1', $ref: null, Display: 'a' }, { value: '2' }, { value: '1' }, '3'],
+        Members: [{ Value: '1', $ref: null, Display: 'a' }, { value: '2' }, { value: '1' }],
         id: '5',
       }),
-    ).toEqual({ schemas: [GROUP_SCHEMA], displayName: 'G', members: [{ value: '1', display: 'a' }, { value: '2' }, { value: '3' }] });
+    ).toEqual({ schemas: [GROUP_SCHEMA], displayName: 'G', members: [{ value: '1', display: 'a' }, { value: '2' }] });
   });
 
   const invalid: Array<[name: string, body: unknown, scimType: string]> = [
@@ -53,5 +53,25 @@ describe('parseGroupBody', () => {
   ];
   it.each(invalid)('%s is 400 %s', (_name, body, scimType) => {
     expect(errorOf(() => parseGroupBody(body))).toMatchObject({ status: 400, scimType });
+  });
+
+  const refusedValues: Array<[name: string, body: object, detail: string]> = [
+    ['a displayName that is a number (no coercion)', { displayName: 5 }, 'displayName must be a string.'],
+    ['a displayName with leading and trailing spaces', { displayName: ' Sales ' }, 'displayName must not begin or end with whitespace.'],
+    ['a displayName with a tab', { displayName: 'Sa\tles' }, 'displayName must not contain control characters (U+0009).'],
+    ['a displayName with U+FFFE', { displayName: 'Sales\ufffe' }, 'displayName contains a character Jamf Pro cannot store (U+FFFE).'],
+    ['a displayName with a lone surrogate', { displayName: 'Sales\udbff' }, 'displayName contains an unpaired surrogate (U+DBFF), which is not Unicode text.'],
+    ['members that is one object', { displayName: 'G', members: { value: '1' } }, 'members must be an array.'],
+    ['a member that is a bare id', { displayName: 'G', members: ['3'] }, 'members[0] must be an object.'],
+    ['a member value that is a number', { displayName: 'G', members: [{ value: '1' }, { value: 5 }] }, 'members[1].value must be a string.'],
+    ['an externalId that is a number', { displayName: 'G', externalId: 7 }, 'externalId must be a string.'],
+    ['NUL in the externalId', { displayName: 'G', externalId: 'e\u0000' }, 'externalId contains a character that cannot be stored (U+0000).'],
+  ];
+  it.each(refusedValues)('refuses %s with 400 invalidValue naming the attribute', (_name, body, detail) => {
+    expect(errorOf(() => parseGroupBody(body))).toMatchObject({ status: 400, scimType: 'invalidValue', detail });
+  });
+
+  it('keeps a displayName with inner spaces, markup and emoji exactly', () => {
+    expect(parseGroupBody({ displayName: 'Dev  & <Ops> 😀' }).displayName).toBe('Dev  & <Ops> 😀');
   });
 });

@@ -17,6 +17,10 @@ describe('indexedLookup', () => {
     ['emails.value eq "a@b.c"', 'User', { kind: 'email', value: 'a@b.c' }],
     ['emails eq "a@b.c"', 'User', { kind: 'email', value: 'a@b.c' }],
     ['emails[value eq "a@b.c"]', 'User', { kind: 'email', value: 'a@b.c' }],
+    // The value Jamf is asked for is the decoded JSON string (RFC 8259 §7).
+    [String.raw`userName eq "CORP\\jdoe"`, 'User', { kind: 'userName', value: 'CORP\\jdoe' }],
+    [String.raw`emails.value eq "tab\t\u00e9@b.c"`, 'User', { kind: 'email', value: 'tab\té@b.c' }],
+    [String.raw`displayName eq "R\u0026D \"Labs\""`, 'Group', { kind: 'displayName', value: 'R&D "Labs"' }],
     ['displayName eq "Tour Guides"', 'Group', { kind: 'displayName', value: 'Tour Guides' }],
     ['externalId eq "e5a1"', 'Group', { kind: 'externalId', value: 'e5a1' }],
     ['id eq "9"', 'Group', { kind: 'id', value: '9' }],

@@ -283,7 +283,7 @@ describe('multi-valued attributes', () => {
       { value: 'kim@example.com', type: 'home' },
       { value: 'w@x', type: 'work' },
     ]);
-    const replaced = apply(added, { op: 'replace', path: 'emails', value: { value: 'only@x' } });
+    const replaced = apply(added, { op: 'replace', path: 'emails', value: [{ value: 'only@x' }] });
     expect(replaced.emails).toEqual([{ value: 'only@x' }]);
   });
 

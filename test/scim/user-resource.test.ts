@@ -80,7 +80,7 @@ describe('parseUserBody', () => {
     ['a capitalised Value', { Value: 'm1' }],
   ];
   it.each(managers)('stores an enterprise manager given as %s as {value}', (_name, manager) => {
-    const user = parseUserBody({ userName: 'a', [ENTERPRISE]: { manager, employeeNumber: 7 } });
+    const user = parseUserBody({ userName: 'a', [ENTERPRISE]: { manager, employeeNumber: '7' } });
     expect(user[ENTERPRISE]).toEqual({ manager: { value: 'm1' }, employeeNumber: '7' });
     expect(user.schemas).toEqual([USER_SCHEMA, ENTERPRISE]);
   });
@@ -117,17 +117,42 @@ describe('parseUserBody', () => {
   });
 
   const invalidValues: Array<[name: string, body: object, detail: RegExp]> = [
-    ['missing userName', { name: { givenName: 'a' } }, /^userName: /],
-    ['empty userName', { userName: '' }, /^userName: /],
-    ['blank userName', { userName: '   ' }, /^userName: /],
-    ['userName not a string', { userName: { first: 'a' } }, /^userName: /],
-    ['userName a boolean', { userName: true }, /^userName: /],
+    ['missing userName', { name: { givenName: 'a' } }, /^userName is required\.$/],
+    ['empty userName', { userName: '' }, /^userName must not be empty\.$/],
+    ['blank userName', { userName: '   ' }, /^userName must not be empty\.$/],
+    ['userName not a string', { userName: { first: 'a' } }, /^userName must be a string\.$/],
+    ['userName a boolean', { userName: true }, /^userName must be a string\.$/],
+    ['userName a number (no coercion)', { userName: 123 }, /^userName must be a string\.$/],
     ['userName too long', { userName: 'a'.repeat(256) }, /at most 255/],
-    ['userName with a control character', { userName: 'a\u0007b' }, /control/],
-    ['active not a boolean', { userName: 'a', active: 'yes' }, /^active: /],
-    ['emails not values', { userName: 'a', emails: [{ value: 'a@x', primary: 'sometimes' }] }, /^emails\[0\]\.primary: /],
-    ['name not an object', { userName: 'a', name: 'Alice' }, /^name: /],
+    ['userName with a control character', { userName: 'a\u0007b' }, /^userName must not contain control characters \(U\+0007\)\.$/],
+    ['userName with leading spaces', { userName: ' pad.x' }, /^userName must not begin or end with whitespace\.$/],
+    ['userName with a trailing tab', { userName: 'pad.x\t' }, /^userName must not contain control characters \(U\+0009\)\.$/],
+    ['userName with a trailing no-break space', { userName: 'pad.x\u00a0' }, /^userName must not begin or end with whitespace\.$/],
+    ['userName with U+FFFE', { userName: 'a\ufffe', active: false }, /^userName contains a character Jamf Pro cannot store \(U\+FFFE\)\.$/],
+    ['active not a boolean', { userName: 'a', active: 'yes' }, /^active must be a boolean\.$/],
+    ['emails not values', { userName: 'a', emails: [{ value: 'a@x', primary: 'sometimes' }] }, /^emails\[0\]\.primary must be a boolean\.$/],
+    ['name not an object', { userName: 'a', name: 'Alice' }, /^name must be an object\.$/],
     ['enterprise extension not an object', { userName: 'a', [ENTERPRISE]: 'x' }, /enterprise/],
+    ['title a number (no coercion)', { userName: 'a', title: 5 }, /^title must be a string\.$/],
+    ['externalId a number', { userName: 'a', externalId: 42 }, /^externalId must be a string\.$/],
+    ['emails a string', { userName: 'a', emails: 'x@y' }, /^emails must be an array\.$/],
+    ['emails a single object', { userName: 'a', emails: { value: 'x@y' } }, /^emails must be an array\.$/],
+    ['an email that is a bare string', { userName: 'a', emails: ['x@y'] }, /^emails\[0\] must be an object\.$/],
+    ['an email value that is a number', { userName: 'a', emails: [{ value: 5 }] }, /^emails\[0\]\.value must be a string\.$/],
+    ['phoneNumbers a single object', { userName: 'a', phoneNumbers: { value: '1' } }, /^phoneNumbers must be an array\.$/],
+    ['an enterprise attribute that is a number', { userName: 'a', [ENTERPRISE]: { employeeNumber: 7 } }, new RegExp(`^${ENTERPRISE}:employeeNumber must be a string\\.$`)],
+    ['a stray enterprise attribute that is a number', { userName: 'a', department: 7 }, /:department must be a string\.$/],
+    ['a manager id that is a number', { userName: 'a', [ENTERPRISE]: { manager: 7 } }, /^manager must be a string id/],
+    ['a manager that is a boolean', { userName: 'a', [ENTERPRISE]: { manager: { value: true } } }, /^manager must be a string id/],
+    ['NUL in a name part', { userName: 'a', name: { givenName: 'A\u0000da' } }, /^name\.givenName contains a character Jamf Pro cannot store \(U\+0000\)\.$/],
+    ['CR in the title', { userName: 'a', title: 'Lead\r\nEngineer' }, /^title contains a carriage return \(U\+000D\)/],
+    ['U+FFFF in a phone number', { userName: 'a', phoneNumbers: [{ value: '555\uffff' }] }, /^phoneNumbers\[0\]\.value contains a character Jamf Pro cannot store \(U\+FFFF\)\.$/],
+    ['a lone surrogate in displayName', { userName: 'a', displayName: 'A\ud800' }, /^displayName contains an unpaired surrogate \(U\+D800\)/],
+    ['spaces around an email address', { userName: 'a', emails: [{ value: ' a@x ' }] }, /^emails\[0\]\.value must not begin or end with whitespace\.$/],
+    ['NUL in an attribute kept only in the store', { userName: 'a', nickName: 'A\u0000' }, /^nickName contains a character that cannot be stored \(U\+0000\)\.$/],
+    ['a lone low surrogate in an unknown attribute', { userName: 'a', badge: { code: '\udc00x' } }, /^badge\.code contains an unpaired surrogate \(U\+DC00\)/],
+    ['NUL in the name of an unknown attribute', { userName: 'a', badge: { 'co\u0000de': 'x' } }, /^the name of an attribute in badge contains a character that cannot be stored/],
+    ['NUL in a schemas URI', { userName: 'a', schemas: [USER_SCHEMA, 'urn:x\u0000'] }, /^schemas\[1\] contains a character that cannot be stored/],
   ];
   it.each(invalidValues)('%s is 400 invalidValue', (_name, body, detail) => {
     const error = errorOf(() => parseUserBody(body));
@@ -150,10 +175,22 @@ describe('parseUserBody', () => {
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
   });
 
-  it('wraps a single email object into an array and keeps duplicate work emails', () => {
-    const user = parseUserBody({ userName: 'a', emails: [{ value: 'a@x', type: 'work' }, { value: 'b@x', type: 'work' }], phoneNumbers: { value: '1' } });
+  it('keeps duplicate work emails (Microsoft tooling sends two, idp-behaviour A2.3)', () => {
+    const user = parseUserBody({ userName: 'a', emails: [{ value: 'a@x', type: 'work' }, { value: 'b@x', type: 'work' }] });
     expect(user.emails).toHaveLength(2);
-    expect(user.phoneNumbers).toEqual([{ value: '1' }]);
+  });
+
+  it('keeps text it can store exactly: TAB and LF in Jamf text, emoji, any character in store-only attributes', () => {
+    const body = {
+      userName: 'zoë.😀@example.com',
+      name: { givenName: 'Zoë\tA', familyName: 'O\u2019Brien', middleName: 'a\u0007b' },
+      title: 'Lead\nEngineer',
+      nickName: 'bell\u0007 \r\n \ufffe',
+      addresses: [{ formatted: '1 Main St\r\nSpringfield', type: 'work' }],
+      [ENTERPRISE]: { department: 'R\u0001D' },
+    };
+    const user = parseUserBody(body);
+    expect(user).toMatchObject(body);
   });
 });
 
