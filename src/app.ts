@@ -6,6 +6,9 @@ import { registerErrorHandling, renderFrameworkError } from './http/error-handle
 import { registerOpsRoutes } from './http/ops-routes.js';
 import { MAX_HEADER_BYTES, createClientErrorHandler, registerUrlLimit } from './http/request-limits.js';
 import { OneLinePerRequest } from './http/request-log.js';
+import type { IdpTokenOptions } from './http/jwt-auth.js';
+import type { OAuthClientOptions } from './http/oauth-token.js';
+import { createScimAuth } from './http/scim-auth.js';
 import { registerScimRoutes } from './http/scim-routes.js';
 import type { JamfQueueStats, Metrics } from './metrics.js';
 import { createGroupService } from './provisioning/group-service.js';
@@ -22,6 +25,8 @@ export interface AppDeps {
   bearerTokens: readonly string[];
   /** Largest `count` a list request gets; larger requests are clamped (RFC 7644 §3.4.2.4). */
   maxPageSize?: number;
+  /** POST /Bulk limits (RFC 7644 §3.7.4); defaults 100 operations and 1 MiB. */
+  bulk?: { maxOperations?: number; maxPayloadSize?: number };
   /** Absolute URL the IdP uses, when the server sits behind a proxy that rewrites Host. */
   publicBaseUrl?: string;
   /** Jamf reads a list page makes at once; at most the Jamf client's concurrency. */
@@ -44,6 +49,10 @@ export interface AppDeps {
   adoptJamfUsers?: boolean;
   /** Serve HTTPS (Entra requires TLS 1.2+) instead of HTTP. */
   https?: { cert: Buffer; key: Buffer; minVersion: 'TLSv1.2' | 'TLSv1.3' };
+  /** OAuth 2.0 client credentials (RFC 6749 §4.4): serves `POST /oauth/token` and accepts its tokens. */
+  oauth?: OAuthClientOptions;
+  /** Accept bearer JWTs signed by the IdP (issuer, audience, keys). */
+  idpTokens?: IdpTokenOptions;
 }
 
 export const SCIM_PREFIX = '/scim/v2';
@@ -128,6 +137,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   }
 
+  const auth = createScimAuth({
+    bearerTokens: deps.bearerTokens,
+    oauth: deps.oauth,
+    idpTokens: deps.idpTokens,
+    authFailureLimit: deps.authFailureLimit ?? 20,
+    now: deps.now ?? (() => new Date()),
+  });
+
   await app.register(
     async (scope) => {
       registerScimRoutes(scope, {
@@ -138,11 +155,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         publicBaseUrl: deps.publicBaseUrl,
         authFailureLimit: deps.authFailureLimit ?? 20,
         jamfQueue: deps.jamfQueue,
+        bulk: {
+          maxOperations: deps.bulk?.maxOperations ?? 100,
+          maxPayloadSize: deps.bulk?.maxPayloadSize ?? 1024 * 1024,
+          concurrency: readConcurrency,
+        },
+        authenticate: auth.authenticate,
+        authThrottle: auth.throttle,
+        oauthTokenPath: auth.oauthTokenPath,
       });
     },
     { prefix: SCIM_PREFIX },
   );
 
+  // The token endpoint sits at the root, outside /scim/v2: it is how a SCIM token is obtained.
+  await auth.registerTokenRoute(app);
   registerOpsRoutes(app, { metrics: deps.metrics, metricsToken: deps.metricsToken, readiness: deps.readiness });
   return app;
 }

@@ -33,6 +33,15 @@ const bearerTokens = z
       .min(1, 'at least one token is required'),
   );
 
+const printable = (what: string) => z.string().trim().regex(/^[\x21-\x7e]+$/, `${what} must be printable ASCII without spaces`);
+
+// A JWKS fetched over plain HTTP could be swapped in transit; only a loopback address is exempt.
+const jwksUrl = z
+  .string()
+  .trim()
+  .url('must be an https URL such as https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys')
+  .refine((v) => /^https:\/\//i.test(v) || /^http:\/\/(127\.0\.0\.1|\[::1\]|localhost)(:\d+)?\//i.test(v), 'must be an https URL');
+
 export const configSchema = z
   .object({
     JAMF_URL: jamfUrl,
@@ -50,6 +59,9 @@ export const configSchema = z
     JAMF_QUEUE_LIMIT: int(500, 1, 100_000),
     SCIM_BEARER_TOKENS: bearerTokens,
     SCIM_MAX_PAGE_SIZE: int(1000, 1, 10_000),
+    // POST /Bulk limits, advertised in ServiceProviderConfig (RFC 7644 §3.7.4).
+    SCIM_BULK_MAX_OPERATIONS: int(100, 1, 10_000),
+    SCIM_BULK_MAX_PAYLOAD_BYTES: int(1_048_576, 1_024, 67_108_864),
     PUBLIC_BASE_URL: z
       .string()
       .trim()
@@ -64,6 +76,17 @@ export const configSchema = z
     TLS_KEY_FILE: optionalString,
     METRICS_TOKEN: optionalString,
     AUTH_FAILURE_LIMIT: int(20, 1, 10_000),
+    // OAuth 2.0 client credentials (RFC 6749 §4.4) for IdPs that fetch their own token (Entra gallery apps).
+    OAUTH_CLIENT_ID: printable('the client id').max(200).optional(),
+    // Also the root of the tokens' signing key (src/http/oauth-token.ts), hence the length.
+    OAUTH_CLIENT_SECRET: printable('the secret').min(32, 'must be at least 32 characters').max(512).optional(),
+    // Entra's gallery expects access tokens to last between 1 and 6 hours.
+    OAUTH_TOKEN_LIFETIME_SECONDS: int(3600, 3600, 21_600),
+    // Bearer JWTs signed by the IdP itself: `iss` and `aud` must equal these exactly.
+    OIDC_ISSUER: optionalString,
+    OIDC_AUDIENCE: optionalString,
+    OIDC_JWKS_URL: jwksUrl.optional(),
+    OIDC_PUBLIC_KEYS_FILE: optionalString,
     // A reactivation takes over a Jamf user of its userName that no SCIM user holds (Jamf creates
     // end users itself on device assignment: Jamf Pro admin guide, "User Assignments").
     REACTIVATE_ADOPTS_JAMF_USERS: z
@@ -97,6 +120,14 @@ function crossKeyProblems(env: Record<string, string | undefined>): string[] {
   else if (has('JAMF_USERNAME') || has('JAMF_PASSWORD')) pair('JAMF_USERNAME', 'JAMF_PASSWORD', 'Jamf basic auth');
   else out.push('JAMF_CLIENT_ID is required: set JAMF_CLIENT_ID and JAMF_CLIENT_SECRET (or JAMF_USERNAME and JAMF_PASSWORD)');
   pair('TLS_CERT_FILE', 'TLS_KEY_FILE', 'HTTPS');
+  pair('OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET', 'OAuth client credentials');
+  const idpKeys = ['OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'OIDC_PUBLIC_KEYS_FILE'].filter(has);
+  if (has('OIDC_ISSUER') || idpKeys.length > 0) {
+    for (const k of ['OIDC_ISSUER', 'OIDC_AUDIENCE']) if (!has(k)) out.push(`${k} is required to accept IdP-signed tokens`);
+    if (has('OIDC_JWKS_URL') === has('OIDC_PUBLIC_KEYS_FILE')) {
+      out.push('OIDC_JWKS_URL or OIDC_PUBLIC_KEYS_FILE (exactly one) is required to accept IdP-signed tokens');
+    }
+  }
   return out;
 }
 

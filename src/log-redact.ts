@@ -24,6 +24,7 @@ const SECRET_NAMES = [
     'JAMF_CLIENT_SECRET',
     'JAMF_PASSWORD',
     'SCIM_BEARER_TOKENS',
+    'OAUTH_CLIENT_SECRET',
     'METRICS_TOKEN',
 ];
 const SECRET_KEYS = new Set(SECRET_NAMES.map((k) => k.toLowerCase()));

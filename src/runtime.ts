@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
+import { parsePublicKeys } from './http/jwt-auth.js';
 import { createJamfClient } from './jamf/index.js';
 import { jamfClientOptions } from './jamf-client-config.js';
 import { createJamfHealth } from './jamf-health.js';
@@ -16,8 +17,30 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/** OAuth client credentials and IdP-signed tokens, when configured (the keys are checked together in config.ts). */
+function authOptions(config: Config) {
+  const oauth =
+    config.OAUTH_CLIENT_ID !== undefined && config.OAUTH_CLIENT_SECRET !== undefined
+      ? { clientId: config.OAUTH_CLIENT_ID, clientSecret: config.OAUTH_CLIENT_SECRET, tokenLifetimeSeconds: config.OAUTH_TOKEN_LIFETIME_SECONDS }
+      : undefined;
+  if (config.OIDC_ISSUER === undefined || config.OIDC_AUDIENCE === undefined) return { oauth };
+  let keys;
+  if (config.OIDC_PUBLIC_KEYS_FILE !== undefined) {
+    try {
+      keys = parsePublicKeys(readFileSync(config.OIDC_PUBLIC_KEYS_FILE, 'utf8'));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code !== undefined ? `could not be read (${code})` : err instanceof Error ? err.message : 'could not be read';
+      throw new ConfigError([`OIDC_PUBLIC_KEYS_FILE ${why}`]);
+    }
+  }
+  return { oauth, idpTokens: { issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL, keys } };
+}
+
 /** Wires the real adapters from a parsed config and listens; shared by `server.ts` and the demo. */
 export async function startServer(config: Config, logger: Logger): Promise<Running> {
+  // First: a bad key file stops the start before anything is opened.
+  const auth = authOptions(config);
   const store = openSqliteStore(config.STATE_URL);
   const metrics = createMetrics({ defaultMetrics: true });
   const jamfLogger = logger.child({ component: 'jamf' });
@@ -38,11 +61,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       ? { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE), minVersion: 'TLSv1.2' as const }
       : undefined;
   const app = await buildApp({
+    ...auth,
     jamf,
     store,
     logger,
     bearerTokens: config.SCIM_BEARER_TOKENS,
     maxPageSize: config.SCIM_MAX_PAGE_SIZE,
+    bulk: { maxOperations: config.SCIM_BULK_MAX_OPERATIONS, maxPayloadSize: config.SCIM_BULK_MAX_PAYLOAD_BYTES },
     publicBaseUrl: config.PUBLIC_BASE_URL,
     readConcurrency: config.JAMF_MAX_CONCURRENCY,
     https,

@@ -34,7 +34,7 @@ export interface TestServer {
 const isTokenRoute = (key: string) => /\/(oauth|auth)\//.test(key) || key.endsWith('/jamf-pro-version');
 
 /** App settings a test may change; the rest is wired here. */
-export type TestAppOptions = Partial<Pick<AppDeps, 'maxPageSize' | 'readConcurrency' | 'now' | 'authFailureLimit' | 'publicBaseUrl' | 'metrics' | 'adoptJamfUsers' | 'logger'>>;
+export type TestAppOptions = Partial<Pick<AppDeps, 'maxPageSize' | 'bulk' | 'readConcurrency' | 'now' | 'authFailureLimit' | 'publicBaseUrl' | 'metrics' | 'adoptJamfUsers' | 'logger' | 'oauth' | 'idpTokens'>>;
 
 /** Server + simulator + temporary SQLite store; every test closes what it opens. */
 export async function startTestServer(simOptions: SimulatorOptions = {}, appOptions: TestAppOptions = {}): Promise<TestServer> {

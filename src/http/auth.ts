@@ -5,6 +5,14 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 /** `missing`: no credentials at all; `invalid`: credentials that match no configured token. */
 export type AuthResult = 'valid' | 'missing' | 'invalid';
 
+/** The credential of `Authorization: Bearer <token>` or of a bare token; undefined when none was sent. */
+export function presentedToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const trimmed = header.trim();
+  const presented = /^bearer(\s+|$)/i.test(trimmed) ? trimmed.replace(/^bearer/i, '').trim() : trimmed;
+  return presented === '' ? undefined : presented;
+}
+
 /**
  * Checks `Authorization: Bearer <token>` (or a bare token, which some Okta templates and Entra
  * guides produce) against the configured tokens. Every token is compared, each in constant time
@@ -13,10 +21,8 @@ export type AuthResult = 'valid' | 'missing' | 'invalid';
 export function createTokenCheck(tokens: readonly string[]) {
   const expected = tokens.map(digest);
   return function check(header: string | undefined): AuthResult {
-    if (header === undefined) return 'missing';
-    const trimmed = header.trim();
-    const presented = /^bearer(\s+|$)/i.test(trimmed) ? trimmed.replace(/^bearer/i, '').trim() : trimmed;
-    if (presented === '') return 'missing';
+    const presented = presentedToken(header);
+    if (presented === undefined) return 'missing';
     const got = digest(presented);
     let ok = false;
     for (const e of expected) ok = timingSafeEqual(e, got) || ok;

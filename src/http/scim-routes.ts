@@ -6,10 +6,7 @@ import {
   ScimError,
   applyUserPatch,
   attributeList,
-  compileFilter,
-  indexedLookup,
   listResponse,
-  parseFilter,
   parseGroupBody,
   parseListQuery,
   parseUserBody,
@@ -24,7 +21,12 @@ import {
 import type { JamfQueueStats } from '../metrics.js';
 import { bearerChallenge, createTokenCheck } from './auth.js';
 import { createAuthThrottle } from './auth-throttle.js';
+import type { AuthOutcome } from './jwt-auth.js';
 import { sendScim } from './scim-reply.js';
+import { registerBulkRoutes, type BulkSettings } from './bulk-routes.js';
+import { groupListPage, userListPage } from './list-requests.js';
+import { registerSearchRoutes } from './search-routes.js';
+import { assertIfMatch, hasIfMatch, sentNotModified, versioned } from './conditional.js';
 
 export interface ScimRouteDeps {
   users: UserService;
@@ -34,6 +36,14 @@ export interface ScimRouteDeps {
   publicBaseUrl?: string;
   authFailureLimit: number;
   jamfQueue?: { stats(): JamfQueueStats; limit: number };
+  /** POST /Bulk limits (RFC 7644 §3.7.4), advertised in ServiceProviderConfig. */
+  bulk: BulkSettings;
+  /** Static tokens plus accepted JWTs (src/http/jwt-auth.ts); without it, the static tokens alone. */
+  authenticate?: (header: string | undefined) => Promise<AuthOutcome>;
+  /** Shared with `POST /oauth/token`, so a wrong client secret counts as a failed authentication. */
+  authThrottle?: ReturnType<typeof createAuthThrottle>;
+  /** The token endpoint's URL path, listed in ServiceProviderConfig when OAuth is on. */
+  oauthTokenPath?: string;
 }
 
 /** Whole seconds (Okta ignores anything else, idp-behaviour.md A1.3). */
@@ -65,20 +75,21 @@ function projection(query: Query) {
 
 function wantsMembers(query: Query): boolean {
   const { attributes, excludedAttributes } = projection(query);
-  if (attributes && !attributes.some((a) => /^members(\.|$)/i.test(a) || /:members(\.|$)/i.test(a))) return false;
+  if (attributes && !attributes.some((a) => /^members([.[]|$)/i.test(a) || /:members([.[]|$)/i.test(a))) return false;
   if (excludedAttributes?.some((a) => /^members$/i.test(a))) return false;
   return true;
 }
 
 export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): void {
   const checkToken = createTokenCheck(deps.bearerTokens);
-  const throttle = createAuthThrottle(deps.authFailureLimit);
+  const authenticate = deps.authenticate ?? (async (header: string | undefined): Promise<AuthOutcome> => ({ result: checkToken(header) }));
+  const throttle = deps.authThrottle ?? createAuthThrottle(deps.authFailureLimit);
 
   app.addHook('onRequest', async (request, reply) => {
     // The token is checked before the throttle, and only failures are throttled: the IdP's valid
     // token always passes, even from an address others are failing from (a proxy without
     // TRUST_PROXY, an IdP's shared egress addresses).
-    const auth = checkToken(request.headers.authorization);
+    const { result: auth, reason } = await authenticate(request.headers.authorization);
     if (auth !== 'valid') {
       const wait = throttle.retryAfter(request.ip);
       if (wait > 0) {
@@ -88,7 +99,7 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
       }
       const failures = throttle.fail(request.ip);
       // The address and whether credentials came at all; never the credentials.
-      request.log.warn({ ip: request.ip, credentials: auth, failures, limit: deps.authFailureLimit }, 'authentication failed');
+      request.log.warn({ ip: request.ip, credentials: auth, reason, failures, limit: deps.authFailureLimit }, 'authentication failed');
       reply.header('www-authenticate', bearerChallenge(auth));
       throw new ScimError(401, 'Authorization failure: missing or invalid bearer token');
     }
@@ -105,16 +116,41 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
     }
   });
 
-  const baseUrl = (request: FastifyRequest) =>
-    deps.publicBaseUrl !== undefined ? `${deps.publicBaseUrl}/scim/v2` : `${request.protocol}://${request.host}/scim/v2`;
+  const origin = (request: FastifyRequest) => deps.publicBaseUrl ?? `${request.protocol}://${request.host}`;
+  const baseUrl = (request: FastifyRequest) => `${origin(request)}/scim/v2`;
   const ctx = (request: FastifyRequest): ResourceContext => ({ baseUrl: baseUrl(request) });
+  registerBulkRoutes(app, { settings: deps.bulk, baseUrl });
+  registerSearchRoutes(app, { users: deps.users, groups: deps.groups, maxPageSize: deps.maxPageSize, ctx, wantsMembers });
 
-  const reply200 = (reply: FastifyReply, request: FastifyRequest, resource: ScimObject, type: ResourceTypeName, status = 200) =>
-    sendScim(reply, status, project(resource, projection(queryOf(request)), type));
+  // The version is taken before projection, so `attributes=` never changes it (RFC 7644 §3.14).
+  const reply200 = (reply: FastifyReply, request: FastifyRequest, resource: ScimObject, type: ResourceTypeName, status = 200) => {
+    const { resource: full, version } = versioned(resource, type);
+    if (version !== undefined) reply.header('etag', version);
+    return sendScim(reply, status, project(full, projection(queryOf(request)), type));
+  };
+  /** A GET of one resource: 304 when If-None-Match names its version (RFC 7232 §3.2). */
+  const replyRead = (reply: FastifyReply, request: FastifyRequest, resource: ScimObject, type: ResourceTypeName) =>
+    sentNotModified(request, reply, versioned(resource, type).version) ? reply : reply200(reply, request, resource, type);
+  /**
+   * If-Match on a write the services do not hand a `current` to (DELETE, group PUT/PATCH): one
+   * extra Jamf read, only when the header is sent. It is compared outside the resource's lock,
+   * so a change landing between that read and the write is not caught.
+   */
+  const checkIfMatch = async (request: FastifyRequest, read: () => Promise<ScimObject>) => {
+    if (hasIfMatch(request)) assertIfMatch(request, await read());
+  };
 
   // ---- discovery (RFC 7644 §4) ----
   app.get('/ServiceProviderConfig', async (request, reply) =>
-    sendScim(reply, 200, serviceProviderConfig(baseUrl(request), { maxResults: deps.maxPageSize })),
+    sendScim(
+      reply,
+      200,
+      serviceProviderConfig(baseUrl(request), {
+        maxResults: deps.maxPageSize,
+        bulk: deps.bulk,
+        oauthTokenUrl: deps.oauthTokenPath === undefined ? undefined : `${origin(request)}${deps.oauthTokenPath}`,
+      }),
+    ),
   );
   app.get('/ResourceTypes', async (request, reply) => {
     const all = resourceTypes(baseUrl(request));
@@ -139,21 +175,7 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
   app.get('/Users', async (request, reply) => {
     const query = queryOf(request);
     const list = parseListQuery(query, { maxCount: deps.maxPageSize, defaultCount: 100 });
-    const ast = list.filter === undefined ? undefined : parseFilter(list.filter, 'User');
-    const indexed = ast ? indexedLookup(ast, 'User') : null;
-    const lookup = indexed && indexed.kind !== 'displayName' && indexed.kind !== 'member' ? indexed : null;
-    const predicate = ast ? compileFilter(ast, 'User') : undefined;
-    const result = await deps.users.list(
-      {
-        lookup: lookup ? { kind: lookup.kind as 'id' | 'userName' | 'externalId' | 'email', value: lookup.value } : undefined,
-        predicate,
-        startIndex: list.startIndex,
-        count: list.count,
-      },
-      ctx(request),
-    );
-    const resources = result.resources.map((r) => project(r, list, 'User'));
-    return sendScim(reply, 200, listResponse(resources, { totalResults: result.totalResults, startIndex: list.startIndex }));
+    return sendScim(reply, 200, await userListPage(deps.users, list, ctx(request)));
   });
 
   app.post('/Users', async (request, reply) => {
@@ -164,15 +186,19 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
   });
 
   app.get<{ Params: IdParams }>('/Users/:id', async (request, reply) =>
-    reply200(reply, request, await deps.users.get(request.params.id, ctx(request)), 'User'),
+    replyRead(reply, request, await deps.users.get(request.params.id, ctx(request)), 'User'),
   );
 
   app.put<{ Params: IdParams }>('/Users/:id', async (request, reply) => {
     const body = parseUserBody(request.body);
     const updated = await deps.users.update(
       request.params.id,
-      // PUT replaces (RFC 7644 §3.5.1); an omitted `active` leaves the user as it is.
-      (current) => ({ ...body, active: body.active ?? current.active }),
+      // PUT replaces (RFC 7644 §3.5.1); an omitted `active` leaves the user as it is. If-Match
+      // is checked here, under the user's lock, against the state the write is based on.
+      (current) => {
+        assertIfMatch(request, current);
+        return { ...body, active: body.active ?? current.active };
+      },
       ctx(request),
     );
     return reply200(reply, request, updated, 'User');
@@ -182,11 +208,19 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
     const id = request.params.id;
     // Validate the whole PATCH before any Jamf call: a bad op changes nothing.
     validateUserPatch(request.body, { resourceId: id });
-    const updated = await deps.users.update(id, (current) => applyUserPatch(current, request.body, { resourceId: id }), ctx(request));
+    const updated = await deps.users.update(
+      id,
+      (current) => {
+        assertIfMatch(request, current);
+        return applyUserPatch(current, request.body, { resourceId: id });
+      },
+      ctx(request),
+    );
     return reply200(reply, request, updated, 'User');
   });
 
   app.delete<{ Params: IdParams }>('/Users/:id', async (request, reply) => {
+    await checkIfMatch(request, () => deps.users.get(request.params.id, ctx(request)));
     await deps.users.remove(request.params.id);
     return reply.code(204).send();
   });
@@ -195,24 +229,7 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
   app.get('/Groups', async (request, reply) => {
     const query = queryOf(request);
     const list = parseListQuery(query, { maxCount: deps.maxPageSize, defaultCount: 100 });
-    const ast = list.filter === undefined ? undefined : parseFilter(list.filter, 'Group');
-    const indexed = ast ? indexedLookup(ast, 'Group') : null;
-    const lookup = indexed && ['id', 'displayName', 'externalId', 'member'].includes(indexed.kind) ? indexed : null;
-    // The lookup applies its own term; only the rest of the filter is evaluated per group, so a
-    // `displayName eq` read with excludedAttributes=members needs no group reads (design.md §5).
-    const residual = lookup ? lookup.rest : ast;
-    const result = await deps.groups.list(
-      {
-        lookup: lookup ? { kind: lookup.kind as 'id' | 'displayName' | 'externalId' | 'member', value: lookup.value } : undefined,
-        predicate: residual ? compileFilter(residual, 'Group') : undefined,
-        startIndex: list.startIndex,
-        count: list.count,
-        withMembers: wantsMembers(query),
-      },
-      ctx(request),
-    );
-    const resources = result.resources.map((r) => project(r, list, 'Group'));
-    return sendScim(reply, 200, listResponse(resources, { totalResults: result.totalResults, startIndex: list.startIndex }));
+    return sendScim(reply, 200, await groupListPage(deps.groups, list, ctx(request), wantsMembers(query)));
   });
 
   app.post('/Groups', async (request, reply) => {
@@ -223,12 +240,13 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
   });
 
   app.get<{ Params: IdParams }>('/Groups/:id', async (request, reply) =>
-    reply200(reply, request, await deps.groups.get(request.params.id, ctx(request)), 'Group'),
+    replyRead(reply, request, await deps.groups.get(request.params.id, ctx(request)), 'Group'),
   );
 
   app.put<{ Params: IdParams }>('/Groups/:id', async (request, reply) => {
     const group = parseGroupBody(request.body);
     const members = Array.isArray(group.members) ? (group.members as Array<{ value: string }>).map((m) => m.value) : [];
+    await checkIfMatch(request, () => deps.groups.get(request.params.id, ctx(request)));
     await deps.groups.change(request.params.id, {
       displayName: group.displayName as string,
       externalId: typeof group.externalId === 'string' ? group.externalId : null,
@@ -243,6 +261,7 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
     // After a replace (or remove-all) the delta's `replace` is the complete membership.
     const membership =
       delta.replace !== undefined ? { replace: delta.replace } : { add: [...delta.add], remove: [...delta.remove] };
+    await checkIfMatch(request, () => deps.groups.get(id, ctx(request)));
     await deps.groups.change(id, { displayName: delta.displayName, externalId: delta.externalId, ...membership });
     // Entra recommends 204 for group PATCH (idp-behaviour.md A2.1); a resource only when asked for.
     if (param(queryOf(request), 'attributes') === undefined) return reply.code(204).send();
@@ -250,6 +269,7 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
   });
 
   app.delete<{ Params: IdParams }>('/Groups/:id', async (request, reply) => {
+    await checkIfMatch(request, () => deps.groups.get(request.params.id, ctx(request)));
     await deps.groups.remove(request.params.id);
     return reply.code(204).send();
   });

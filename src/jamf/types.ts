@@ -78,6 +78,8 @@ export interface JamfUserPageQuery {
   pageSize: number;
   /** RSQL filter, e.g. `username=="jdoe"`. */
   filter?: string;
+  /** `prop:asc|desc` (§3.1); default `id:asc`. */
+  sort?: string;
 }
 
 /** One entry of `GET /JSSResource/usergroups`. */
@@ -144,7 +146,7 @@ export interface JamfApi {
   /** Case-insensitive; empty when none match. */
   findUsersByEmail(email: string): Promise<JamfUser[]>;
   listUsers(): Promise<JamfUserSummary[]>;
-  /** Only when `serverInfo().hasUsersApi`. Sorted by id ascending. */
+  /** Only when `serverInfo().hasUsersApi`. Sorted by id ascending unless `sort` says otherwise. */
   pageUsers(query: JamfUserPageQuery): Promise<JamfUserPage>;
   /**
    * Returns the new id. Never creates two users: an unclear failure is resolved by a name lookup,

@@ -144,7 +144,7 @@ export async function pageUsers(ctx: JamfContext, query: JamfUserPageQuery): Pro
   if (!Number.isInteger(query.page) || query.page < 0 || !Number.isInteger(query.pageSize) || query.pageSize < 1 || query.pageSize > 1000) {
     throw new JamfError('bad_request', 'page must be ≥ 0 and pageSize within 1..1000', undefined, `GET ${API_USERS}`);
   }
-  const qs = queryString({ page: query.page, 'page-size': query.pageSize, sort: 'id:asc', filter: query.filter });
+  const qs = queryString({ page: query.page, 'page-size': query.pageSize, sort: query.sort ?? 'id:asc', filter: query.filter });
   const res = await ctx.call({ method: 'GET', route: API_USERS, path: `${API_USERS}${qs}`, accept: 'application/json' });
   const json = asRecord(parseJsonBody(res.body, `GET ${API_USERS}`));
   const results = Array.isArray(json['results']) ? json['results'] : [];

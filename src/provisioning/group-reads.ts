@@ -4,6 +4,7 @@ import type { JamfGroup, JamfGroupSummary } from '../jamf/types.js';
 import { fromJamfError, jamfCall, notFound } from './errors.js';
 import { groupMembers, groupResource } from './group-view.js';
 import { foldName } from '../scim/name-fold.js';
+import { sortResources, type ResourceSort } from '../scim/sort.js';
 import { mapLimit } from './keyed-lock.js';
 import type { NameClaims } from './name-claims.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
@@ -18,6 +19,8 @@ export interface GroupListQuery {
   count: number;
   /** false when the client excluded `members`: the list is then served from one Jamf call. */
   withMembers: boolean;
+  /** RFC 7644 §3.4.2.3; absent = Jamf id order. */
+  sort?: ResourceSort;
 }
 
 export interface GroupReadsDeps {
@@ -162,10 +165,20 @@ export function createGroupReads(deps: GroupReadsDeps) {
       const candidates = query.lookup
         ? await lookupCandidates(query.lookup, ctx, query.withMembers || query.predicate !== undefined)
         : await resourcesFor(await staticSummaries(), ctx, true);
-      const matches = query.predicate ? candidates.filter(query.predicate) : candidates;
+      const filtered = query.predicate ? candidates.filter(query.predicate) : candidates;
+      const matches = query.sort ? sortResources(filtered, query.sort) : filtered;
       return { totalResults: matches.length, resources: matches.slice(offset, offset + query.count) };
     }
     const all = await staticSummaries();
+    if (query.sort) {
+      // Every sortable attribute is in the list or the store: the order costs no group reads, and
+      // only the page's groups are read for their members, as without sortBy.
+      const keys = sortResources(await resourcesFor(all, ctx, false), query.sort).slice(offset, offset + query.count);
+      if (!query.withMembers) return { totalResults: all.length, resources: keys };
+      const byGroupId = new Map(all.map((g) => [String(g.id), g]));
+      const window = keys.flatMap((k) => byGroupId.get(String(k.id)) ?? []);
+      return { totalResults: all.length, resources: await resourcesFor(window, ctx, true) };
+    }
     const window = all.slice(offset, offset + query.count);
     return { totalResults: all.length, resources: await resourcesFor(window, ctx, query.withMembers) };
   }

@@ -4,6 +4,11 @@ import type { ResourceContext, ScimObject } from './user-mapping.js';
 
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
+/**
+ * A member as RFC 7643 §4.2 defines it: `value` and `$ref` name the user, `display` is the
+ * userName the server holds for it. A Jamf static user group holds only users, so `type` is
+ * always known to be "User" (members of another type are refused on write).
+ */
 export function memberRef(value: string, display: string | undefined, ctx: ResourceContext): ScimObject {
   const ref: ScimObject = { value };
   if (display !== undefined) ref.display = display;
@@ -37,7 +42,8 @@ export function groupResource(
   const id = String(group.id);
   const resource: ScimObject = { schemas: [GROUP_SCHEMA], id, displayName: group.name };
   if (record?.externalId) resource.externalId = record.externalId;
-  if (memberList !== undefined) resource.members = memberList;
+  // A group without members has `members` unassigned, so it is omitted (RFC 7643 §2.5).
+  if (memberList !== undefined && memberList.length > 0) resource.members = memberList;
   const meta: ScimObject = { resourceType: 'Group', location: `${ctx.baseUrl}/Groups/${id}` };
   if (record) {
     meta.created = record.created;

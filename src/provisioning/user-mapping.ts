@@ -28,9 +28,17 @@ export function composeFullName(user: ScimObject): string {
   const name = isObject(user.name) ? user.name : {};
   const formatted = str(name.formatted)?.trim();
   if (formatted) return formatted;
-  const parts = [str(name.givenName), str(name.familyName)].map((p) => p?.trim()).filter((p): p is string => !!p);
-  if (parts.length > 0) return parts.join(' ');
+  const parts = composeParts(name);
+  if (parts !== '') return parts;
   return str(user.displayName)?.trim() ?? '';
+}
+
+/** `givenName familyName`, the full name the parts alone compose. */
+function composeParts(name: ScimObject): string {
+  return [str(name.givenName), str(name.familyName)]
+    .map((p) => p?.trim())
+    .filter((p): p is string => !!p)
+    .join(' ');
 }
 
 /**
@@ -97,15 +105,25 @@ export function deriveNameParts(fullName: string): { givenName?: string; familyN
 
 const sameText = (a: string | undefined, b: string) => sameInJamf(a?.toLowerCase(), b.toLowerCase());
 
+/**
+ * The store's mark for a `name` the IdP removed (PATCH remove, PUT without it): unassigned
+ * (RFC 7643 §2.5) and not re-derived from Jamf's full_name, which the server itself wrote from
+ * displayName. Without it an absent name would read as "never written" and be derived. It is
+ * never returned.
+ */
+const UNASSIGNED_NAME = null;
+
 /** Attributes kept from the store for a user in Jamf: the IdP's own values while Jamf still agrees. */
 function mergeJamfFields(stored: ScimObject, jamf: JamfUser, writtenFullName: string | null): ScimObject {
   const out: ScimObject = { ...stored };
   if (!sameInJamf(str(stored.userName), jamf.name)) out.userName = jamf.name;
 
   const storedName = isObject(stored.name) ? stored.name : undefined;
-  const nameUnchanged = storedName !== undefined && writtenFullName !== null && sameInJamf(writtenFullName, jamf.fullName);
-  if (nameUnchanged) {
+  const jamfUnchanged = writtenFullName !== null && sameInJamf(writtenFullName, jamf.fullName);
+  if (jamfUnchanged && storedName !== undefined) {
     out.name = { ...storedName, formatted: str(storedName.formatted) ?? writtenFullName };
+  } else if (jamfUnchanged && stored.name === UNASSIGNED_NAME) {
+    delete out.name;
   } else if (jamf.fullName !== '') {
     // An admin changed full_name in Jamf (or the IdP never wrote it): Jamf wins.
     out.name = { formatted: jamf.fullName, ...deriveNameParts(jamf.fullName) };
@@ -155,7 +173,7 @@ export function userFromJamf(jamf: JamfUser, record: UserRecord | undefined, ctx
   const stored = record?.attributes ?? {};
   const attrs = mergeJamfFields(stored, jamf, record?.writtenFullName ?? null);
   const id = record?.scimId ?? String(jamf.id);
-  const { schemas: _schemas, ...rest } = attrs;
+  const { schemas: _schemas, ...rest } = withoutMarks(attrs);
   const resource: ScimObject = { schemas: schemasOf(attrs), id, ...rest, active: true };
   if (record?.externalId) resource.externalId = record.externalId;
   if (opts.withGroups) {
@@ -170,7 +188,7 @@ export function userFromJamf(jamf: JamfUser, record: UserRecord | undefined, ctx
 /** A user that is not in Jamf: deactivated (or mid-lifecycle), read from its tombstone. */
 export function userFromTombstone(record: UserRecord, ctx: ResourceContext, groupNames: ReadonlyMap<number, string>): ScimObject {
   const attrs = record.attributes;
-  const { schemas: _schemas, ...rest } = attrs;
+  const { schemas: _schemas, ...rest } = withoutMarks(attrs);
   const resource: ScimObject = { schemas: schemasOf(attrs), id: record.scimId, ...rest, userName: record.userName, active: false };
   if (record.externalId) resource.externalId = record.externalId;
   resource.groups = record.groupIds.map((gid) => {
@@ -181,6 +199,12 @@ export function userFromTombstone(record: UserRecord, ctx: ResourceContext, grou
   });
   resource.meta = meta(ctx, record.scimId, record);
   return resource;
+}
+
+function withoutMarks(attrs: ScimObject): ScimObject {
+  if (attrs.name !== UNASSIGNED_NAME) return attrs;
+  const { name: _name, ...rest } = attrs;
+  return rest;
 }
 
 /** What the store keeps of a SCIM user: everything the IdP sent except server-owned attributes. */
@@ -194,9 +218,12 @@ export function storedAttributes(user: ScimObject): ScimObject {
  * `formatted` name the server composed or derived for that response is not the IdP's: unless
  * the change touched it, it is dropped, so that it never outranks the parts the IdP writes
  * later. Without this a PATCH of name.givenName would compose Jamf's full_name from the stale
- * derived `formatted`. Derived parts and displayName are kept: they compose the same full_name,
- * and a value equal to a derived one may be the IdP's own (a PUT's givenName beside a new
- * familyName, or a PUT repeated after Jamf already applied it).
+ * derived `formatted`. The same holds for a stored `formatted` that was only the composition of
+ * the previous parts: Jamf's full_name follows the new parts, while a `formatted` the IdP set
+ * to something else is kept (design.md §3 composition order). Derived parts and displayName
+ * are kept: they compose the same full_name, and a value equal to a derived one may be the
+ * IdP's own (a PUT's givenName beside a new familyName, or a PUT repeated after Jamf already
+ * applied it). A name the request removed is marked unassigned, so it is not derived again.
  */
 export function idpAttributes(next: ScimObject, current: ScimObject, stored: ScimObject): ScimObject {
   const out = storedAttributes(next);
@@ -209,11 +236,29 @@ export function idpAttributes(next: ScimObject, current: ScimObject, stored: Sci
       // The request left the name alone: parts the IdP never wrote were derived from Jamf's
       // full_name and must not outrank a new displayName (design.md §3 composition order).
       for (const k of parts) if (storedName[k] === undefined) delete name[k];
-    } else if (storedName.formatted === undefined && name.formatted !== undefined && name.formatted === currentName.formatted) {
-      delete name.formatted;
+    } else if (name.formatted !== undefined && name.formatted === currentName.formatted) {
+      const composed = storedName.formatted === undefined || sameInJamf(str(storedName.formatted), composeParts(currentName));
+      if (composed) delete name.formatted;
     }
     if (Object.keys(name).length > 0) out.name = name;
     else delete out.name;
+  } else {
+    markRemovedName(out, next, current, stored);
   }
   return out;
+}
+
+/**
+ * What a tombstone keeps: everything the user showed (derived name parts included, as its Jamf
+ * record is about to be deleted or already is), and the mark of a name the request removed, so
+ * that the reactivation does not derive it again from the full_name written from displayName.
+ */
+export function tombstoneAttributes(next: ScimObject, current: ScimObject, stored: ScimObject): ScimObject {
+  const out = storedAttributes(next);
+  if (!isObject(out.name)) markRemovedName(out, next, current, stored);
+  return out;
+}
+
+function markRemovedName(out: ScimObject, next: ScimObject, current: ScimObject, stored: ScimObject): void {
+  if (!isObject(next.name) && (isObject(current.name) || stored.name === UNASSIGNED_NAME)) out.name = UNASSIGNED_NAME;
 }

@@ -19,6 +19,7 @@ import {
   idpAttributes,
   jamfWriteDiff,
   storedAttributes,
+  tombstoneAttributes,
   toJamfWrite,
   userFromJamf,
   userFromTombstone,
@@ -115,7 +116,8 @@ export function createUserWrites(deps: UserWritesDeps) {
         const externalId = next.externalId === undefined || next.externalId === null ? null : String(next.externalId);
         // A tombstone keeps everything the user showed, derived name parts included: its Jamf
         // record, where they came from, is about to be deleted.
-        const attributes = deactivating ? storedAttributes(next) : idpAttributes(next, current, record?.attributes ?? {});
+        const stored = record?.attributes ?? {};
+        const attributes = deactivating ? tombstoneAttributes(next, current, stored) : idpAttributes(next, current, stored);
         const write = toJamfWrite(attributes);
         const nextRecord: UserRecord = {
           scimId,
@@ -171,7 +173,7 @@ export function createUserWrites(deps: UserWritesDeps) {
         ...record,
         userName,
         externalId,
-        attributes: storedAttributes(next),
+        attributes: tombstoneAttributes(next, current, record.attributes),
         lastModified: deps.now(),
       };
       if (!reactivating) {

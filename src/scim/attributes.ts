@@ -120,3 +120,29 @@ export function canonicalPath(resolved: ResolvedAttribute): string {
   const local = resolved.subName === undefined ? resolved.name : `${resolved.name}.${resolved.subName}`;
   return resolved.extension === undefined ? local : `${resolved.extension}:${local}`;
 }
+
+/**
+ * Splits an `attributes` / `excludedAttributes` value at its commas (RFC 7644 §3.9), except
+ * inside a value filter: `emails[value eq "a,b"]` is one name.
+ */
+export function splitAttributeNames(text: string): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '\\') i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"' && depth > 0) quoted = true;
+    else if (ch === '[') depth++;
+    else if (ch === ']') depth = Math.max(0, depth - 1);
+    else if (ch === ',' && depth === 0) {
+      names.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  names.push(text.slice(start));
+  return names.map((name) => name.trim()).filter((name) => name !== '');
+}

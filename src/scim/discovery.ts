@@ -61,17 +61,24 @@ function trimBase(baseUrl: string): string {
 
 /**
  * RFC 7643 §5. What this server offers: PATCH and filtering (up to `maxResults` per page);
- * no bulk, sorting, ETags or password changes; a bearer token for authentication.
+ * bulk within the given limits (RFC 7644 §3.7.4) when `bulk` is given; sorting (§3.4.2.3);
+ * no password changes; a bearer token for authentication.
  */
-export function serviceProviderConfig(baseUrl: string, options: { maxResults: number }): ServiceProviderConfig {
+export function serviceProviderConfig(
+  baseUrl: string,
+  options: { maxResults: number; oauthTokenUrl?: string; bulk?: { maxOperations: number; maxPayloadSize: number } },
+): ServiceProviderConfig {
   return {
     schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    bulk: options.bulk
+      ? { supported: true, maxOperations: options.bulk.maxOperations, maxPayloadSize: options.bulk.maxPayloadSize }
+      : { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults: options.maxResults },
     changePassword: { supported: false },
-    sort: { supported: false },
-    etag: { supported: false },
+    sort: { supported: true },
+    // Weak ETags on every User and Group (RFC 7644 §3.14; src/scim/etag.ts).
+    etag: { supported: true },
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',
@@ -80,6 +87,19 @@ export function serviceProviderConfig(baseUrl: string, options: { maxResults: nu
         specUri: 'https://www.rfc-editor.org/info/rfc6750',
         primary: true,
       },
+      // RFC 7643 §5 names `oauth2`: where the bearer token can also be had from this server's
+      // client-credentials token endpoint (RFC 6749 §4.4), as Entra's gallery apps expect.
+      ...(options.oauthTokenUrl === undefined
+        ? []
+        : [
+            {
+              type: 'oauth2',
+              name: 'OAuth 2.0 client credentials',
+              description: `Bearer tokens issued by ${options.oauthTokenUrl} for the client credentials grant`,
+              specUri: 'https://www.rfc-editor.org/info/rfc6749',
+              primary: false,
+            },
+          ]),
     ],
     meta: { resourceType: 'ServiceProviderConfig', location: `${trimBase(baseUrl)}/ServiceProviderConfig` },
   };

@@ -1,6 +1,7 @@
 import type { Filter } from 'scim2-parse-filter';
 import { isCoreSchemaUrn } from './attributes.js';
 import { badRequest } from './errors.js';
+import { memberTypeProblem } from './group-resource.js';
 import { getCaseInsensitive, isPlainObject } from './json.js';
 import type { JsonObject } from './json.js';
 import { opLabel, parsePatchBody } from './patch-body.js';
@@ -125,6 +126,8 @@ function memberIds(value: unknown, label: string): string[] {
     }
     const problem = textProblem(id, 'store');
     if (problem) throw badRequest('invalidValue', `${label}: members[${index}].value ${problem}.`);
+    const typeProblem = memberTypeProblem(item);
+    if (typeProblem) throw badRequest('invalidValue', `${label}: members[${index}].type ${typeProblem}.`);
     return id;
   });
 }

@@ -56,8 +56,22 @@ function memberValueProblem(members: unknown): string | undefined {
     const value = (member as JsonObject).value;
     if (value === undefined) return `members[${index}].value is required`;
     if (value === '') return `members[${index}].value must not be empty`;
+    const typeProblem = memberTypeProblem(member);
+    if (typeProblem) return `members[${index}].type ${typeProblem}`;
   }
   return undefined;
+}
+
+/**
+ * A Jamf static user group holds users only, so a member of another `type` (a nested "Group")
+ * cannot be kept: it is refused rather than read as a user id and returned as "User"
+ * (RFC 7643 §4.2; /Schemas publishes "User" as the one canonical value).
+ */
+export function memberTypeProblem(member: unknown): string | undefined {
+  if (!isPlainObject(member)) return undefined;
+  const type = getCaseInsensitive(member, 'type');
+  if (type === undefined || type === null || (typeof type === 'string' && type.toLowerCase() === 'user')) return undefined;
+  return `${JSON.stringify(type)} is not supported: a Jamf Pro static user group has only "User" members`;
 }
 
 function uniqueMembers(members: NonNullable<ScimGroup['members']>): NonNullable<ScimGroup['members']> {

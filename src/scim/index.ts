@@ -19,3 +19,4 @@ export { resolveAttribute, canonicalPath } from './attributes.js';
 export type { ResolvedAttribute } from './attributes.js';
 export { isPlainObject, assertSafeJson, MAX_JSON_DEPTH } from './json.js';
 export type { JsonObject } from './json.js';
+export { isVersionable, resourceVersion, tagMatches, withVersion } from './etag.js';

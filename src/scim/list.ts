@@ -1,3 +1,4 @@
+import { splitAttributeNames } from './attributes.js';
 import { badRequest } from './errors.js';
 import { LIST_RESPONSE_SCHEMA } from './urns.js';
 
@@ -10,6 +11,9 @@ export interface ListQuery {
   filter?: string;
   attributes?: string[];
   excludedAttributes?: string[];
+  /** RFC 7644 §3.4.2.3, as sent; `resolveSort` (sort.ts) checks them against the resource type. */
+  sortBy?: string;
+  sortOrder?: string;
 }
 
 export interface ListQueryOptions {
@@ -25,8 +29,8 @@ export type QueryParameters = Record<string, unknown>;
  * Reads the list parameters of GET /Users and /Groups. Parameter names are matched
  * case-insensitively (clients send `startindex`, `Count`). Per RFC 7644 §3.4.2.4 a
  * startIndex below 1 means 1, a negative count means 0, and a count above the maximum is
- * lowered to it; a value that is not an integer is 400 invalidValue. Sorting is not offered
- * (ServiceProviderConfig sort.supported false), so sortBy/sortOrder are ignored.
+ * lowered to it; a value that is not an integer is 400 invalidValue. sortBy/sortOrder are
+ * passed on as sent. POST .search builds its query through here too (search-request.ts).
  */
 export function parseListQuery(query: QueryParameters, options: ListQueryOptions): ListQuery {
   const read = parameterReader(query);
@@ -42,6 +46,10 @@ export function parseListQuery(query: QueryParameters, options: ListQueryOptions
   if (attributes) result.attributes = attributes;
   const excludedAttributes = attributeList(read('excludedAttributes'));
   if (excludedAttributes) result.excludedAttributes = excludedAttributes;
+  const sortBy = read('sortBy')?.trim();
+  if (sortBy) result.sortBy = sortBy;
+  const sortOrder = read('sortOrder');
+  if (sortOrder !== undefined && sortOrder.trim() !== '') result.sortOrder = sortOrder;
   return result;
 }
 
@@ -69,10 +77,7 @@ function integer(text: string | undefined, name: string): number | undefined {
 /** `attributes=userName, name.givenName` → ["userName", "name.givenName"]. */
 export function attributeList(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
-  const names = text
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
+  const names = splitAttributeNames(text);
   return names.length > 0 ? names : undefined;
 }
 

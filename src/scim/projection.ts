@@ -1,4 +1,7 @@
-import { coreAttributes, isCoreSchemaUrn, knownExtension, resolveAttribute } from './attributes.js';
+import { coreAttributes, isCoreSchemaUrn, knownExtension, resolveAttribute, splitUrnPath } from './attributes.js';
+import { badRequest } from './errors.js';
+import { compileValueFilter } from './filter-compile.js';
+import { parseValueFilter } from './filter-parse.js';
 import { cloneJson, findKey, isPlainObject } from './json.js';
 import type { JsonObject } from './json.js';
 import type { ResourceTypeName } from './schemas.js';
@@ -11,14 +14,40 @@ export interface ProjectionParameters {
 /** Attribute names a response always carries (RFC 7643 §7 `returned: always`, §3.1 meta). */
 const ALWAYS_RETURNED = new Set(['id', 'schemas']);
 
-type Tree = Map<string, Tree | true>;
+/** `emails[type eq "work"]`, optionally followed by `.value` (RFC 7644 §3.10 valuePath). */
+const VALUE_PATH = /^([^[\]]+)\[(.+)\](?:\.([A-Za-z$][\w$-]*))?$/s;
+
+/** A value filter of a multi-valued attribute: which elements it selects, and which of their sub-attributes. */
+interface ElementSelector {
+  matches: (element: unknown) => boolean;
+  /** Canonical sub-attribute name; undefined for the whole element. */
+  subName?: string;
+}
+
+/** One attribute name resolved to resource-object keys, with the value filter of its last key. */
+interface Selection {
+  path: string[];
+  selector?: ElementSelector;
+}
+
+/** What `attributes` keeps below a key: all of it, some keys, and elements picked by value filters. */
+interface Node {
+  all: boolean;
+  children: Map<string, Node>;
+  selectors: ElementSelector[];
+}
+
+const newNode = (): Node => ({ all: false, children: new Map(), selectors: [] });
 
 /**
  * Applies `attributes` / `excludedAttributes` (RFC 7644 §3.9) to a resource. Names are
- * case-insensitive and may be sub-attributes (`name.givenName`, `emails.value`) or
+ * case-insensitive and may be sub-attributes (`name.givenName`, `emails.value`),
  * URN-qualified (`urn:…:enterprise:2.0:User:manager`, or the URN alone for the whole
- * extension). `id`, `schemas` and `meta.resourceType` are always returned; attributes
- * whose `returned` is "never" (password) never are. Unknown names select nothing.
+ * extension), or value-filtered in the attribute notation of §3.10 (`emails[type eq "work"]`,
+ * `emails[type eq "work"].value`): those select, or exclude, exactly the matching values. `id`,
+ * `schemas` and `meta.resourceType` are always returned; attributes whose `returned` is "never"
+ * (password) never are. Unknown names select nothing; a malformed value filter is 400
+ * invalidFilter.
  */
 export function project(resource: JsonObject, parameters: ProjectionParameters, resourceType: ResourceTypeName): JsonObject {
   const { attributes, excludedAttributes } = parameters;
@@ -34,61 +63,90 @@ export function project(resource: JsonObject, parameters: ProjectionParameters, 
   } else {
     result = cloneJson(resource);
   }
-  for (const path of pathsOf(excludedAttributes ?? [], resourceType)) {
-    if (path.join('.').toLowerCase() !== 'meta.resourcetype') exclude(result, path, true);
+  for (const selection of selectionsOf(excludedAttributes ?? [], resourceType)) {
+    if (selection.path.join('.').toLowerCase() !== 'meta.resourcetype') exclude(result, selection, 0);
   }
   removeNeverReturned(result, resourceType);
   return result;
 }
 
 /** Resource-object key paths for attribute names: `[urn, "manager"]`, `["name", "givenName"]`. */
-function pathsOf(names: readonly string[], resourceType: ResourceTypeName): string[][] {
+function selectionsOf(names: readonly string[], resourceType: ResourceTypeName): Selection[] {
   return names.flatMap((name) => {
     const extension = knownExtension(resourceType, name);
-    if (extension) return [[extension.id]];
+    if (extension) return [{ path: [extension.id] }];
+    const filtered = valuePathSelection(name, resourceType);
+    if (filtered !== null) return filtered === undefined ? [] : [filtered];
     const resolved = resolveAttribute(name, resourceType, { allowUnknown: true });
     if (!resolved) return [];
     const path = resolved.extension === undefined ? [] : [resolved.extension];
     path.push(resolved.name);
     if (resolved.subName !== undefined) path.push(resolved.subName);
-    return [path];
+    return [{ path }];
   });
 }
 
-function buildTree(names: readonly string[], resource: JsonObject, resourceType: ResourceTypeName): Tree {
-  const tree: Tree = new Map();
-  const paths = pathsOf(names, resourceType);
-  // The core schema URN alone asks for every core attribute.
-  if (names.some((name) => isCoreSchemaUrn(resourceType, name))) {
-    for (const key of Object.keys(resource)) if (!/^urn:/i.test(key)) paths.push([key]);
+/**
+ * `emails[type eq "work"].value` as a selection; null when the name has no value filter,
+ * undefined when it names an attribute this resource type does not know.
+ */
+function valuePathSelection(name: string, resourceType: ResourceTypeName): Selection | null | undefined {
+  const { urn, rest } = splitUrnPath(name);
+  const match = VALUE_PATH.exec(rest);
+  if (!match) {
+    if (/[[\]]/.test(rest)) throw badRequest('invalidFilter', `Invalid attribute ${JSON.stringify(name)}: unbalanced brackets.`);
+    return null;
   }
-  for (const path of paths) {
-    let node = tree;
-    for (const [index, segment] of path.entries()) {
-      const key = segment.toLowerCase();
-      const existing = node.get(key);
-      if (existing === true) break;
-      if (index === path.length - 1) {
-        node.set(key, true);
-        break;
-      }
-      const child: Tree = existing ?? new Map();
-      node.set(key, child);
-      node = child;
-    }
+  const [, attrName = '', filterText = '', subText] = match;
+  const attribute = resolveAttribute(urn === undefined ? attrName : `${urn}:${attrName}`, resourceType);
+  if (!attribute) return undefined;
+  const { definition } = attribute;
+  if (attribute.subName !== undefined || definition?.type !== 'complex' || !definition.multiValued) {
+    throw badRequest('invalidFilter', `Invalid attribute ${JSON.stringify(name)}: only a multi-valued complex attribute takes a value filter.`);
   }
-  return tree;
+  const subAttributes = definition.subAttributes ?? [];
+  const selector: ElementSelector = { matches: compileValueFilter(parseValueFilter(filterText, attribute), subAttributes) };
+  if (subText !== undefined) {
+    const sub = subAttributes.find((d) => d.name.toLowerCase() === subText.toLowerCase());
+    if (!sub) return undefined;
+    selector.subName = sub.name;
+  }
+  const path = attribute.extension === undefined ? [attribute.name] : [attribute.extension, attribute.name];
+  return { path, selector };
 }
 
-function include(source: JsonObject, tree: Tree): JsonObject {
+function buildTree(names: readonly string[], resource: JsonObject, resourceType: ResourceTypeName): Node {
+  const root = newNode();
+  const selections = selectionsOf(names, resourceType);
+  // The core schema URN alone asks for every core attribute.
+  if (names.some((name) => isCoreSchemaUrn(resourceType, name))) {
+    for (const key of Object.keys(resource)) if (!/^urn:/i.test(key)) selections.push({ path: [key] });
+  }
+  for (const { path, selector } of selections) {
+    let node = root;
+    for (const segment of path) {
+      if (node.all) break;
+      const key = segment.toLowerCase();
+      const child = node.children.get(key) ?? newNode();
+      node.children.set(key, child);
+      node = child;
+    }
+    if (node.all) continue;
+    if (selector) node.selectors.push(selector);
+    else node.all = true;
+  }
+  return root;
+}
+
+function include(source: JsonObject, tree: Node): JsonObject {
   const result: JsonObject = {};
   for (const [key, value] of Object.entries(source)) {
-    const node = tree.get(key.toLowerCase());
+    const node = tree.children.get(key.toLowerCase());
     if (node === undefined) continue;
-    if (node === true) {
+    if (node.all) {
       result[key] = cloneJson(value);
     } else if (Array.isArray(value)) {
-      const items = value.filter(isPlainObject).map((item) => include(item, node)).filter((item) => Object.keys(item).length > 0);
+      const items = value.filter(isPlainObject).flatMap((item) => includeElement(item, node));
       if (items.length > 0) result[key] = items;
     } else if (isPlainObject(value)) {
       const child = include(value, node);
@@ -98,29 +156,54 @@ function include(source: JsonObject, tree: Tree): JsonObject {
   return result;
 }
 
+/** An element of a multi-valued attribute: whole if a filter picks it whole, else the keys asked for. */
+function includeElement(element: JsonObject, node: Node): JsonObject[] {
+  const matching = node.selectors.filter((selector) => selector.matches(element));
+  if (matching.some((selector) => selector.subName === undefined)) return [cloneJson(element)];
+  const picked = include(element, node);
+  for (const { subName } of matching) copyKey(element, picked, subName as string);
+  return Object.keys(picked).length > 0 ? [picked] : [];
+}
+
 function copyKey(source: JsonObject, target: JsonObject, name: string): void {
   const key = findKey(source, name);
   if (key !== undefined) target[key] = cloneJson(source[key]);
 }
 
-function exclude(target: unknown, path: readonly string[], topLevel: boolean): void {
+function exclude(target: unknown, selection: Selection, depth: number): void {
+  const { path, selector } = selection;
   if (Array.isArray(target)) {
-    for (const item of target) exclude(item, path, false);
+    for (const item of target) exclude(item, selection, depth);
     return;
   }
-  if (!isPlainObject(target) || path.length === 0) return;
-  const [first, ...rest] = path as [string, ...string[]];
-  const key = findKey(target, first);
+  if (!isPlainObject(target) || depth >= path.length) return;
+  const key = findKey(target, path[depth] as string);
   if (key === undefined) return;
-  if (rest.length > 0) return exclude(target[key], rest, false);
+  if (depth < path.length - 1) return exclude(target[key], selection, depth + 1);
   const lower = key.toLowerCase();
-  if (topLevel && ALWAYS_RETURNED.has(lower)) return;
+  if (depth === 0 && ALWAYS_RETURNED.has(lower)) return;
   const value = target[key];
-  if (topLevel && lower === 'meta' && isPlainObject(value) && value.resourceType !== undefined) {
+  if (selector) return excludeElements(target, key, selector);
+  if (depth === 0 && lower === 'meta' && isPlainObject(value) && value.resourceType !== undefined) {
     target[key] = { resourceType: value.resourceType };
     return;
   }
   delete target[key];
+}
+
+/** Drops the matching elements (or their sub-attribute); an attribute left with no value is unassigned (RFC 7643 §2.5). */
+function excludeElements(target: JsonObject, key: string, selector: ElementSelector): void {
+  const value = target[key];
+  if (!Array.isArray(value)) return;
+  const kept = value.flatMap((element) => {
+    if (!selector.matches(element)) return [element];
+    if (selector.subName === undefined || !isPlainObject(element)) return [];
+    const sub = findKey(element, selector.subName);
+    if (sub !== undefined) delete element[sub];
+    return Object.keys(element).length > 0 ? [element] : [];
+  });
+  if (kept.length > 0) target[key] = kept;
+  else delete target[key];
 }
 
 function removeNeverReturned(resource: JsonObject, resourceType: ResourceTypeName): void {

@@ -118,10 +118,10 @@ const userGroupsAttribute = complex(
   'groups',
   'The groups the user belongs to, directly or indirectly. Read-only: membership is changed through the Group resource.',
   [
-    attr('value', 'string', 'The identifier of the Group.', { mutability: 'readOnly' }),
+    attr('value', 'string', 'The identifier of the Group.', { caseExact: true, mutability: 'readOnly' }),
     {
       ...attr('$ref', 'reference', 'The URI of the Group.', { mutability: 'readOnly' }),
-      referenceTypes: ['User', 'Group'],
+      referenceTypes: ['Group'],
     },
     attr('display', 'string', 'A human-readable name of the Group.', { mutability: 'readOnly' }),
     {
@@ -199,19 +199,22 @@ export const GROUP_SCHEMA_DEFINITION: SchemaDefinition = {
     // Required and unique here although RFC 7643 leaves both open: a Jamf static user group
     // needs a name, and Entra's validator expects 409 for a duplicate (idp-behaviour A2.3).
     attr('displayName', 'string', 'A human-readable name for the Group.', { required: true, uniqueness: 'server' }),
+    // A Jamf static user group holds users only: "User" is the one member type and reference
+    // type, and `display` is the member's userName as the server holds it (RFC 7643 §4.2).
+    // Member, group and manager values are SCIM ids, compared exactly like `id` (§3.1).
     complex(
       'members',
       'A list of members of the Group.',
       [
-        attr('value', 'string', 'Identifier of the member of this Group.', { mutability: 'immutable' }),
+        attr('value', 'string', 'Identifier of the member of this Group.', { caseExact: true, mutability: 'immutable' }),
         {
           ...attr('$ref', 'reference', 'The URI of the member resource.', { mutability: 'immutable' }),
-          referenceTypes: ['User', 'Group'],
+          referenceTypes: ['User'],
         },
-        attr('display', 'string', 'A human-readable name of the member.', { mutability: 'readOnly' }),
+        attr('display', 'string', "The member's userName.", { mutability: 'readOnly' }),
         {
           ...attr('type', 'string', 'The type of the member resource.', { mutability: 'immutable' }),
-          canonicalValues: ['User', 'Group'],
+          canonicalValues: ['User'],
         },
       ],
       { multiValued: true },
@@ -230,10 +233,12 @@ export const ENTERPRISE_USER_SCHEMA_DEFINITION: SchemaDefinition = {
     attr('organization', 'string', 'Identifies the name of an organization.'),
     attr('division', 'string', 'Identifies the name of a division.'),
     attr('department', 'string', 'Identifies the name of a department.'),
+    // RFC 7643 §4.3 makes displayName read-only, for a server that looks the manager up. This
+    // one does not (it would cost a Jamf read per user): it keeps what the client sent.
     complex("manager", "The User's manager.", [
-      attr('value', 'string', 'The id of the SCIM resource representing the User\'s manager.'),
+      attr('value', 'string', 'The id of the SCIM resource representing the User\'s manager.', { caseExact: true }),
       { ...attr('$ref', 'reference', "The URI of the SCIM resource representing the User's manager."), referenceTypes: ['User'] },
-      attr('displayName', 'string', "The displayName of the User's manager.", { mutability: 'readOnly' }),
+      attr('displayName', 'string', "The displayName of the User's manager, as the client sent it."),
     ]),
   ],
 };

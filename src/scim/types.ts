@@ -28,14 +28,14 @@ export interface ScimName {
   [key: string]: unknown;
 }
 
-/** RFC 7643 §4.3. `manager` is always stored and returned as `{ value }` (Entra needs the object). */
+/** RFC 7643 §4.3. `manager` is always stored and returned as an object (Entra needs it), with what the client sent of `$ref` and `displayName`. */
 export interface EnterpriseUserExtension {
   employeeNumber?: string;
   costCenter?: string;
   organization?: string;
   division?: string;
   department?: string;
-  manager?: { value: string };
+  manager?: { value: string; $ref?: string; displayName?: string };
   [key: string]: unknown;
 }
 

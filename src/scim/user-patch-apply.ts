@@ -15,12 +15,14 @@ import type { JsonObject } from './json.js';
 import type { PatchPath } from './patch-path.js';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from './urns.js';
 import { resourceSchemas } from './user-resource.js';
+import type { ManagerValue } from './user-resource.js';
 
 /** One normalised change: a single attribute, canonical path, canonical value. */
 export type Step =
   | { kind: 'set'; label: string; op: 'add' | 'replace'; target: PatchPath; value: unknown }
   | { kind: 'remove'; label: string; target: PatchPath; value?: unknown }
-  | { kind: 'manager'; label: string; id: string | undefined }
+  | { kind: 'manager'; label: string; manager: ManagerValue | undefined }
+  | { kind: 'managerSub'; label: string; sub: '$ref' | 'displayName'; value: string | undefined }
   | { kind: 'dropExtension'; label: string; urn: string };
 
 export type SetOrRemove = Extract<Step, { kind: 'set' | 'remove' }>;
@@ -31,13 +33,7 @@ export function applyStep(resource: JsonObject, step: Step): void {
     deleteKey(resource, step.urn);
     return;
   }
-  if (step.kind === 'manager') {
-    const extension = container(resource, ENTERPRISE_USER_SCHEMA, step.id !== undefined);
-    if (!extension) return;
-    if (step.id === undefined) delete extension.manager;
-    else extension.manager = { value: step.id };
-    return;
-  }
+  if (step.kind === 'manager' || step.kind === 'managerSub') return applyManager(resource, step);
   const { attribute, valueFilter } = step.target;
   const parent = container(resource, attribute.extension, step.kind === 'set');
   if (!parent) return;
@@ -48,6 +44,29 @@ export function applyStep(resource: JsonObject, step: Step): void {
     return removeMatchingElements(parent, attribute.name, step.value);
   }
   applyWithScimPatch(resource, step);
+}
+
+/**
+ * RFC 7644 §3.5.2.1/§3.5.2.3: add and replace of a complex attribute leave the sub-attributes
+ * not sent unchanged, which holds while the manager stays the same. A new manager id starts a
+ * new manager: the old `$ref` and `displayName` described someone else.
+ */
+function applyManager(resource: JsonObject, step: Extract<Step, { kind: 'manager' | 'managerSub' }>): void {
+  const setting = step.kind === 'manager' ? step.manager !== undefined : false;
+  const extension = container(resource, ENTERPRISE_USER_SCHEMA, setting);
+  if (!extension) return;
+  adoptKey(extension, 'manager');
+  const existing = isPlainObject(extension.manager) ? extension.manager : undefined;
+  if (step.kind === 'manager') {
+    if (step.manager === undefined) delete extension.manager;
+    else if (existing?.value === step.manager.value) extension.manager = { ...existing, ...step.manager };
+    else extension.manager = { ...step.manager };
+    return;
+  }
+  // A `$ref` or `displayName` alone names no manager; it changes only an existing one.
+  if (!existing) return;
+  if (step.value === undefined) delete existing[step.sub];
+  else existing[step.sub] = step.value;
 }
 
 /** The object holding the attribute: the resource, or its extension object by URN. */

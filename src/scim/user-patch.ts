@@ -13,7 +13,7 @@ import type { ScimUser } from './types.js';
 import { ENTERPRISE_USER_SCHEMA } from './urns.js';
 import { applyStep, equalitySeed, tidy, type Step } from './user-patch-apply.js';
 import { nameProblem, textProblem } from './text-rules.js';
-import { readManagerId } from './user-resource.js';
+import { MANAGER_SHAPE, readManager } from './user-resource.js';
 
 export interface PatchContext {
   /** The id of the resource being patched; `id` values equal to it are ignored (Okta). */
@@ -203,18 +203,27 @@ function targetDefinition(target: PatchPath): AttributeDefinition | undefined {
 
 /**
  * Entra sets the manager in three forms (idp-behaviour A2.2): path `manager` with
- * `[{"$ref":…,"value":id}]`, the URN path with `{"value":id}`, or a bare id. All become
- * `{ value: id }`; `$ref` and `displayName` are derived by the server, so setting them alone
- * is ignored.
+ * `[{"$ref":…,"value":id}]`, the URN path with `{"value":id}`, or a bare id. Each becomes one
+ * manager step keeping what was sent of `value`, `$ref` and `displayName` (RFC 7643 §4.3).
+ * `manager.$ref` and `manager.displayName` alone change that sub-attribute of the manager.
  */
 function managerSteps(operation: PatchOperation, target: PatchPath, label: string): Step[] {
-  if (operation.op === 'remove') return [{ kind: 'manager', label, id: undefined }];
   const sub = target.attribute.subName;
+  if (sub === '$ref' || sub === 'displayName') {
+    if (operation.op === 'remove' || isCleared(operation.value)) return [{ kind: 'managerSub', label, sub, value: undefined }];
+    if (typeof operation.value !== 'string') throw badRequest('invalidValue', `${label}: manager.${sub} must be a string.`);
+    const problem = textProblem(operation.value, 'store');
+    if (problem) throw badRequest('invalidValue', `${label}: manager.${sub} ${problem}.`);
+    return [{ kind: 'managerSub', label, sub, value: operation.value }];
+  }
+  if (operation.op === 'remove') return [{ kind: 'manager', label, manager: undefined }];
   if (sub !== undefined && sub !== 'value') return [];
-  const { id, valid } = readManagerId(operation.value);
-  if (!valid) throw badRequest('invalidValue', `${label}: manager must be a string id or an object with a string "value".`);
-  const problem = id === undefined ? undefined : textProblem(id, 'store');
-  if (problem) throw badRequest('invalidValue', `${label}: manager.value ${problem}.`);
-  return [{ kind: 'manager', label, id }];
+  const { manager, valid } = readManager(operation.value);
+  if (!valid) throw badRequest('invalidValue', `${label}: ${MANAGER_SHAPE}.`);
+  for (const [key, text] of Object.entries(manager ?? {})) {
+    const problem = textProblem(text, 'store');
+    if (problem) throw badRequest('invalidValue', `${label}: manager.${key} ${problem}.`);
+  }
+  return [{ kind: 'manager', label, manager }];
 }
 

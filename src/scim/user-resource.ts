@@ -23,7 +23,7 @@ const IGNORED_USER_ATTRIBUTES = new Set(['id', 'meta', 'password', 'groups', 'sc
  * - `active` and `primary` accept "True"/"False" (Entra);
  * - `id`, `meta`, `password` and `groups` are dropped (server-owned or never stored);
  * - enterprise attributes go under their URN, also when sent unqualified at the top level
- *   (Entra's doc example), and `manager` in any form becomes `{ value }`;
+ *   (Entra's doc example), and `manager` in any form becomes `{ value, $ref?, displayName? }`;
  * - unknown attributes and unknown `schemas` URIs are kept as sent.
  * Nothing else is coerced. Prototype-pollution keys and excessive nesting are 400
  * invalidSyntax; a missing or bad `userName`, a known attribute of the wrong type (RFC 7643
@@ -115,25 +115,53 @@ function dropEmpty(definition: AttributeDefinition, value: unknown): unknown {
 }
 
 /**
- * Entra needs `manager` back as `{ "value": id }` and fails on a plain string
- * (idp-behaviour A2.2); it may arrive as a string, an object, or an array of one object.
+ * Entra needs `manager` back as an object and fails on a plain string (idp-behaviour A2.2); it
+ * may arrive as a string, an object, or an array of one object. What the client sent of the
+ * sub-attributes RFC 7643 §4.3 defines (`value`, `$ref`, `displayName`) is kept.
  */
 function normaliseManager(enterprise: JsonObject): void {
-  const { id, valid } = readManagerId(enterprise.manager);
-  if (!valid) throw badRequest('invalidValue', 'manager must be a string id or an object with a string "value".');
-  if (id === undefined) delete enterprise.manager;
-  else enterprise.manager = { value: id };
+  const { manager, valid } = readManager(enterprise.manager);
+  if (!valid) throw badRequest('invalidValue', MANAGER_SHAPE);
+  if (manager === undefined) delete enterprise.manager;
+  else enterprise.manager = manager;
+}
+
+export const MANAGER_SHAPE = 'manager must be a string id or an object with a string "value" (and string "$ref", "displayName")';
+
+/** RFC 7643 §4.3 `manager`, as stored and returned. */
+export interface ManagerValue {
+  value: string;
+  $ref?: string;
+  displayName?: string;
 }
 
 /**
- * The manager's id from any of the forms IdPs send. `valid` is false for a value that is
- * neither an id nor a cleared manager (null, "", [], `{ value: null }`).
+ * The manager from any of the forms IdPs send. `valid` is false for a value that is neither an
+ * id nor a cleared manager (null, "", [], `{ value: null }`), or whose `$ref` or `displayName`
+ * is not a string. A manager without an id is no manager: its `$ref` or `displayName` alone
+ * would name nobody.
  */
+export function readManager(value: unknown): { manager?: ManagerValue; valid: boolean } {
+  const candidate: unknown = Array.isArray(value) ? value[0] : value;
+  const object = isPlainObject(candidate) ? candidate : undefined;
+  const id = object ? getCaseInsensitive(object, 'value') : candidate;
+  if (typeof id === 'string' && id !== '') {
+    const manager: ManagerValue = { value: id };
+    for (const sub of ['$ref', 'displayName'] as const) {
+      const given = object ? getCaseInsensitive(object, sub) : undefined;
+      if (given === undefined || given === null || given === '') continue;
+      if (typeof given !== 'string') return { valid: false };
+      manager[sub] = given;
+    }
+    return { manager, valid: true };
+  }
+  return { valid: id === undefined || id === null || id === '' };
+}
+
+/** The manager's id from any of the forms IdPs send (see readManager). */
 export function readManagerId(value: unknown): { id?: string; valid: boolean } {
-  let candidate = Array.isArray(value) ? value[0] : value;
-  if (isPlainObject(candidate)) candidate = getCaseInsensitive(candidate, 'value');
-  if (typeof candidate === 'string' && candidate !== '') return { id: candidate, valid: true };
-  return { valid: candidate === undefined || candidate === null || candidate === '' };
+  const { manager, valid } = readManager(value);
+  return manager === undefined ? { valid } : { id: manager.value, valid };
 }
 
 /**

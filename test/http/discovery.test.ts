@@ -26,15 +26,15 @@ async function get(url: string) {
 }
 
 describe('/ServiceProviderConfig', () => {
-  it('offers PATCH and filtering up to the page maximum; no bulk, sort, ETags or password change; bearer tokens', async () => {
+  it('offers PATCH, bulk, filtering up to the page maximum, sorting and ETags; no password change; bearer tokens', async () => {
     expect(await get('/scim/v2/ServiceProviderConfig')).toMatchObject({
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
       patch: { supported: true },
-      bulk: { supported: false },
+      bulk: { supported: true, maxOperations: 100, maxPayloadSize: 1048576 },
       filter: { supported: true, maxResults: 250 },
       changePassword: { supported: false },
-      sort: { supported: false },
-      etag: { supported: false },
+      sort: { supported: true },
+      etag: { supported: true },
       authenticationSchemes: [{ type: 'oauthbearertoken', primary: true }],
       meta: { resourceType: 'ServiceProviderConfig', location: `${BASE}/ServiceProviderConfig` },
     });

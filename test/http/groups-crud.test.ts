@@ -34,7 +34,9 @@ describe('POST /Groups', () => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.headers['content-type']).toBe(SCIM_CONTENT_TYPE);
     const body = res.json();
-    expect(body).toMatchObject({ schemas: [GROUP_SCHEMA], displayName: 'Engineering', members: [], meta: { resourceType: 'Group' } });
+    expect(body).toMatchObject({ schemas: [GROUP_SCHEMA], displayName: 'Engineering', meta: { resourceType: 'Group' } });
+    // No members: `members` is unassigned and omitted (RFC 7643 §2.5).
+    expect(body).not.toHaveProperty('members');
     expect(body.id).toMatch(/^\d+$/);
     expect(res.headers.location).toBe(body.meta.location);
     expect(body.meta.location).toMatch(new RegExp(`/scim/v2/Groups/${body.id}$`));
@@ -72,7 +74,8 @@ describe('POST /Groups', () => {
     });
 
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json()).toMatchObject({ displayName: 'Sales', externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159', members: [] });
+    expect(res.json()).toMatchObject({ displayName: 'Sales', externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' });
+    expect(res.json()).not.toHaveProperty('members');
     expect(t.calls()).toEqual({ [JAMF.createGroup]: 1 });
     const get = await t.scim('GET', `/scim/v2/Groups/${res.json().id}`);
     expect(get.json().externalId).toBe('8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159');
@@ -327,7 +330,7 @@ describe('GET /Groups: import paging and filters', () => {
         { value: bob, display: 'bob@example.com' },
       ],
     });
-    expect(byName.get('Design')).toMatchObject({ members: [] });
+    expect(byName.get('Design')).not.toHaveProperty('members');
     expect(byName.get('Support')).toMatchObject({ externalId: 'okta-00g-support' });
   });
 

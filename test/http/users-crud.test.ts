@@ -54,6 +54,7 @@ describe('POST /Users', () => {
         location: `http://localhost:80/scim/v2/Users/${jamf?.id}`,
         created: expect.any(String),
         lastModified: expect.any(String),
+        version: res.headers.etag,
       },
     });
     expect(res.headers.location).toBe(body.meta.location);

@@ -173,10 +173,10 @@ describe('manager', () => {
   });
   const managerOf = async (userId: string) => (await t.scim('GET', `/scim/v2/Users/${userId}`)).json()[ENTERPRISE]?.manager;
 
-  it('takes the three forms Entra sends and always returns {"value": id}, with no Jamf write', async () => {
-    // The develop doc: unqualified path, array value with $ref.
+  it('takes the three forms Entra sends and always returns an object with the id and the $ref sent, with no Jamf write', async () => {
+    // The develop doc: unqualified path, array value with $ref (kept, RFC 7643 §4.3).
     let res = await patch([{ op: 'Add', path: 'manager', value: [{ $ref: `../Users/${managerId}`, value: managerId }] }]);
-    expect(res.json()[ENTERPRISE].manager).toEqual({ value: managerId });
+    expect(res.json()[ENTERPRISE].manager).toEqual({ value: managerId, $ref: `../Users/${managerId}` });
     expect(t.calls()).toEqual({ [GET_USER]: 1 });
 
     // The validator: URN path, object value.

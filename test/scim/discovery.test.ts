@@ -36,10 +36,18 @@ describe('serviceProviderConfig (RFC 7643 §5)', () => {
       bulk: { supported: false },
       filter: { supported: true, maxResults: 200 },
       changePassword: { supported: false },
-      sort: { supported: false },
-      etag: { supported: false },
+      sort: { supported: true },
+      etag: { supported: true },
       authenticationSchemes: [{ type: 'oauthbearertoken', primary: true }],
       meta: { resourceType: 'ServiceProviderConfig', location: `${BASE}/ServiceProviderConfig` },
+    });
+  });
+
+  it('advertises bulk with its limits when given them (RFC 7644 §3.7.4)', () => {
+    expect(serviceProviderConfig(BASE, { maxResults: 200, bulk: { maxOperations: 10, maxPayloadSize: 4096 } }).bulk).toEqual({
+      supported: true,
+      maxOperations: 10,
+      maxPayloadSize: 4096,
     });
   });
 

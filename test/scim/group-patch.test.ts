@@ -154,3 +154,12 @@ describe('refused group operations', () => {
     expect(detail({ op: 'replace', path: 'externalId', value: 7 })).toBe('Operations[0]: externalId must be a string.');
   });
 });
+
+describe('member type (RFC 7643 §4.2)', () => {
+  it('refuses a member of a type other than "User"', () => {
+    const error = errorOf(() => reduce({ op: 'add', path: 'members', value: [{ value: '1', type: 'User' }, { value: '2', type: 'Group' }] }));
+    expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
+    expect(error.detail).toMatch(/members\[1\]\.type "Group" is not supported/);
+    expect([...reduce({ op: 'add', path: 'members', value: [{ value: '1', type: 'User' }] }).add]).toEqual(['1']);
+  });
+});

@@ -75,3 +75,13 @@ describe('parseGroupBody', () => {
     expect(parseGroupBody({ displayName: 'Dev  & <Ops> 😀' }).displayName).toBe('Dev  & <Ops> 😀');
   });
 });
+
+describe('member type (RFC 7643 §4.2)', () => {
+  it('accepts "User" in any case or no type, and refuses another type: a Jamf static user group holds users only', () => {
+    const members = [{ value: '1', type: 'User' }, { value: '2', type: 'user' }, { value: '3' }];
+    expect(parseGroupBody({ displayName: 'G', members }).members).toEqual(members);
+    const error = errorOf(() => parseGroupBody({ displayName: 'G', members: [{ value: '1' }, { value: '9', type: 'Group' }] }));
+    expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
+    expect(error.detail).toMatch(/^members\[1\]\.type "Group" is not supported/);
+  });
+});

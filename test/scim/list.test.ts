@@ -21,7 +21,12 @@ describe('parseListQuery (RFC 7644 §3.4.2.4)', () => {
       { attributes: 'userName, name.givenName,,', excludedAttributes: 'members' },
       { startIndex: 1, count: 100, attributes: ['userName', 'name.givenName'], excludedAttributes: ['members'] },
     ],
-    ['sortBy is ignored', { sortBy: 'userName', sortOrder: 'descending' }, { startIndex: 1, count: 100 }],
+    [
+      'sortBy and sortOrder are passed on, case-insensitive names',
+      { SortBy: ' userName ', sortorder: 'descending' },
+      { startIndex: 1, count: 100, sortBy: 'userName', sortOrder: 'descending' },
+    ],
+    ['an empty sortBy is none', { sortBy: ' ', sortOrder: '' }, { startIndex: 1, count: 100 }],
   ];
   it.each(cases)('%s', (_name, query, expected) => {
     expect(parseListQuery(query, options)).toEqual(expected);

@@ -211,10 +211,12 @@ describe('enterprise manager (idp-behaviour A2.2)', () => {
     ['no-path unqualified key', { op: 'add', value: { manager: { Value: '99' } } }],
     ['capitalised Manager.Value', { op: 'replace', path: 'Manager.Value', value: '99' }],
   ];
-  it.each(managerForms)('%s is stored as {value}', (_name, operation) => {
+  it.each(managerForms)('%s is stored as {value} plus the $ref sent', (_name, operation) => {
+    const sent = (operation as { value?: unknown }).value;
+    const $ref = Array.isArray(sent) ? (sent[0] as { $ref?: string }).$ref : undefined;
     for (const start of [barbara(), kim()]) {
       const result = apply(start, operation);
-      expect(result[ENTERPRISE]?.manager).toEqual({ value: '99' });
+      expect(result[ENTERPRISE]?.manager).toEqual($ref === undefined ? { value: '99' } : { value: '99', $ref });
       expect(result.schemas).toContain(ENTERPRISE);
     }
   });
@@ -235,6 +237,19 @@ describe('enterprise manager (idp-behaviour A2.2)', () => {
     const result = apply(kim(), { op: 'add', path: 'manager', value: '1' }, { op: 'remove', path: 'manager' });
     expect(result[ENTERPRISE]).toBeUndefined();
     expect(result.schemas).toEqual([USER_SCHEMA]);
+  });
+
+  it('keeps $ref and displayName while the manager id stays; a new id drops them; sub-paths change one', () => {
+    const start = apply(kim(), { op: 'add', path: 'manager', value: { value: '1', $ref: '../Users/1', displayName: 'One' } });
+    expect(start[ENTERPRISE]?.manager).toEqual({ value: '1', $ref: '../Users/1', displayName: 'One' });
+    expect(apply(start, { op: 'replace', path: 'manager.value', value: '1' })[ENTERPRISE]?.manager).toEqual(start[ENTERPRISE]?.manager);
+    expect(apply(start, { op: 'replace', path: 'manager', value: '2' })[ENTERPRISE]?.manager).toEqual({ value: '2' });
+    const changed = apply(start, { op: 'replace', path: 'manager.displayName', value: 'Uno' }, { op: 'remove', path: 'manager.$ref' });
+    expect(changed[ENTERPRISE]?.manager).toEqual({ value: '1', displayName: 'Uno' });
+    expect(apply(start, { op: 'replace', path: `${ENTERPRISE}:manager.$ref`, value: null })[ENTERPRISE]?.manager).toEqual({ value: '1', displayName: 'One' });
+    // A $ref alone names no manager.
+    expect(apply(kim(), { op: 'add', path: 'manager.$ref', value: '../Users/1' })[ENTERPRISE]).toBeUndefined();
+    expect(errorOf(() => apply(start, { op: 'add', path: 'manager.displayName', value: 5 }))).toMatchObject({ scimType: 'invalidValue' });
   });
 
   it('refuses a manager that is neither an id nor an object with a value', () => {

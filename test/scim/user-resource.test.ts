@@ -73,15 +73,19 @@ describe('parseUserBody', () => {
     expect(user).toEqual({ schemas: [USER_SCHEMA], userName: 'a', emails: [{ value: 'a@x', primary: true }], active: false, nickName: 'A' });
   });
 
-  const managers: Array<[name: string, manager: unknown]> = [
-    ['a string id', 'm1'],
-    ['an object', { value: 'm1', $ref: 'https://x/Users/m1', displayName: 'Boss' }],
-    ['an array of one object', [{ $ref: null, value: 'm1' }]],
-    ['a capitalised Value', { Value: 'm1' }],
+  const managers: Array<[name: string, manager: unknown, stored: object]> = [
+    ['a string id', 'm1', { value: 'm1' }],
+    [
+      'an object',
+      { value: 'm1', $ref: 'https://x/Users/m1', displayName: 'Boss', shoeSize: 9 },
+      { value: 'm1', $ref: 'https://x/Users/m1', displayName: 'Boss' },
+    ],
+    ['an array of one object', [{ $ref: null, value: 'm1' }], { value: 'm1' }],
+    ['a capitalised Value and $REF', { Value: 'm1', $REF: '../Users/m1' }, { value: 'm1', $ref: '../Users/m1' }],
   ];
-  it.each(managers)('stores an enterprise manager given as %s as {value}', (_name, manager) => {
+  it.each(managers)('stores an enterprise manager given as %s with the RFC 7643 §4.3 sub-attributes sent', (_name, manager, stored) => {
     const user = parseUserBody({ userName: 'a', [ENTERPRISE]: { manager, employeeNumber: '7' } });
-    expect(user[ENTERPRISE]).toEqual({ manager: { value: 'm1' }, employeeNumber: '7' });
+    expect(user[ENTERPRISE]).toEqual({ manager: stored, employeeNumber: '7' });
     expect(user.schemas).toEqual([USER_SCHEMA, ENTERPRISE]);
   });
 
