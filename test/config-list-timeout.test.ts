@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config.js';
+import { BASE_ENV, configProblems } from './config-support.js';
 import { jamfClientOptions } from '../src/jamf-client-config.js';
 
-const base = {
-  JAMF_URL: 'https://example.jamfcloud.com',
-  JAMF_CLIENT_ID: 'client',
-  JAMF_CLIENT_SECRET: 'super-secret-value',
-  SCIM_BEARER_TOKENS: 'aaaaaaaaaaaaaaaaaaaa',
-};
+const base = BASE_ENV;
 
-function problems(env: Record<string, string | undefined>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe('JAMF_LIST_TIMEOUT_MS', () => {
   it('defaults to 2 minutes for the unpaged lists, beside the 15 s of every other call', () => {

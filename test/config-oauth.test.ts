@@ -6,28 +6,16 @@ import { pino } from 'pino';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { BASE_ENV, configProblems } from './config-support.js';
 import { startServer } from '../src/runtime.js';
 import { createSimulator } from '../src/simulator/index.js';
 
-const base = {
-  JAMF_URL: 'https://example.jamfcloud.com',
-  JAMF_CLIENT_ID: 'client',
-  JAMF_CLIENT_SECRET: 'super-secret-value',
-  SCIM_BEARER_TOKENS: 'aaaaaaaaaaaaaaaaaaaa',
-};
+const base = BASE_ENV;
 const SECRET = 'oauth-secret-0123456789abcdef-0123456789';
 const oauth = { OAUTH_CLIENT_ID: 'entra', OAUTH_CLIENT_SECRET: SECRET };
 const oidc = { OIDC_ISSUER: 'https://sts.windows.net/t/', OIDC_AUDIENCE: 'app', OIDC_JWKS_URL: 'https://login.microsoftonline.com/t/discovery/v2.0/keys' };
 
-function problems(env: Record<string, string | undefined>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe('OAuth configuration', () => {
   it('is off by default and takes a lifetime of 1 hour unless told otherwise', () => {

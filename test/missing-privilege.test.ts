@@ -2,14 +2,11 @@
  * What an administrator sees when the API role lacks a privilege, with the server wired as in
  * production (src/runtime.ts): the SCIM answer, `/readyz`, `/metrics` and the log name it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { startServer, type Running } from '../src/runtime.js';
+import type { Running } from '../src/runtime.js';
 import { DEFAULT_PRIVILEGES, createSimulator, type Simulator } from '../src/simulator/index.js';
 import { captureLogs } from './helper.js';
+import { startRuntime } from './runtime-support.js';
 
 const TOKEN = 'missing-privilege-test-token-0123';
 const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' };
@@ -23,20 +20,8 @@ describe('a privilege missing from the API role', () => {
 
   async function start(sim: Simulator): Promise<{ running: Running; lines: string[] }> {
     cleanups.push(() => sim.close());
-    const jamfUrl = await sim.listen();
-    const dir = mkdtempSync(join(tmpdir(), 'jamf-scim-privilege-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const config = loadConfig({
-      JAMF_URL: jamfUrl,
-      JAMF_CLIENT_ID: sim.clientId,
-      JAMF_CLIENT_SECRET: sim.clientSecret,
-      SCIM_BEARER_TOKENS: TOKEN,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      STATE_URL: join(dir, 'state.db'),
-    });
     const logs = captureLogs('info');
-    const running = await startServer(config, logs.logger);
+    const running = await startRuntime(sim, cleanups, TOKEN, {}, logs.logger);
     cleanups.push(() => running.stop());
     return { running, lines: logs.lines };
   }

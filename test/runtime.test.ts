@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { startServer } from '../src/runtime.js';
 import { createSimulator, type Simulator } from '../src/simulator/index.js';
 import { captureLogs } from './helper.js';
+import { startRuntime } from './runtime-support.js';
 
 const TOKEN = 'runtime-test-token-0123456789';
 
@@ -17,22 +13,7 @@ describe('running server', () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  async function start(sim: Simulator, env: Record<string, string> = {}, logger: Logger = pino({ level: 'silent' })) {
-    const jamfUrl = await sim.listen();
-    const dir = mkdtempSync(join(tmpdir(), 'jamf-scim-runtime-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const config = loadConfig({
-      JAMF_URL: jamfUrl,
-      JAMF_CLIENT_ID: sim.clientId,
-      JAMF_CLIENT_SECRET: sim.clientSecret,
-      SCIM_BEARER_TOKENS: TOKEN,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      STATE_URL: join(dir, 'state.db'),
-      ...env,
-    });
-    return startServer(config, logger);
-  }
+  const start = (sim: Simulator, env: Record<string, string> = {}, logger?: Logger) => startRuntime(sim, cleanups, TOKEN, env, logger);
 
   /** A server stopped after the test, and a GET that reads the whole answer. */
   async function serve(sim: Simulator, env: Record<string, string>, logger: Logger) {
