@@ -43,11 +43,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const auth = authOptions(config);
   const store = openSqliteStore(config.STATE_URL);
   const metrics = createMetrics({ defaultMetrics: true });
-  const jamfLogger = logger.child({ component: 'jamf' });
-  const health = createJamfHealth({ logger: jamfLogger, metrics });
+  // The client adds `component: jamf` to its own lines; giving it a child that has it already
+  // would write the key twice, which strict JSON consumers refuse.
+  const health = createJamfHealth({ logger: logger.child({ component: 'jamf' }), metrics });
   const jamf = createJamfClient({
     ...jamfClientOptions(config),
-    logger: jamfLogger,
+    logger,
     onCall: (e) => {
       metrics.observeJamf(e);
       health.observe(e);

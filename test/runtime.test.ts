@@ -83,3 +83,24 @@ describe('running server', () => {
     expect(logs.lines.join('\n')).not.toContain('not-the-simulator-secret');
   });
 });
+
+describe('log lines of the running server', () => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('name their component once: a Jamf call line is valid for strict JSON consumers', async () => {
+    const sim = createSimulator({ seedUsers: 1 });
+    cleanups.push(() => sim.close());
+    const { lines, logger } = captureLogs('debug');
+    const running = await startRuntime(sim, cleanups, TOKEN, {}, logger);
+    cleanups.push(() => running.stop());
+    const res = await request(`${running.url}/scim/v2/Users/1`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.statusCode).toBe(200);
+    await res.body.dump();
+    const jamfLines = lines.filter((l) => l.includes('"component":"jamf"'));
+    expect(jamfLines.length).toBeGreaterThan(0);
+    for (const line of jamfLines) expect(line.match(/"component":/g), line).toHaveLength(1);
+  });
+});

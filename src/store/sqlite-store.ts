@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { GroupRecord, JamfSnapshot, StateStore, UserRecord, UserStatus } from '../provisioning/ports.js';
@@ -56,7 +56,12 @@ export function sqlitePath(stateUrl: string): string {
 
 export function openSqliteStore(stateUrl: string): StateStore {
   const path = sqlitePath(stateUrl);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+    // Tombstones are personal data: the file is the owner's alone. SQLite creates its -wal and
+    // -shm files with the database file's permissions, so creating that file first is enough.
+    if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  }
   const db = new Database(path);
   // WAL with synchronous=NORMAL survives a process crash without an fsync per commit. A row that
   // is about to be followed by a Jamf delete or create (status deactivating/reactivating) is

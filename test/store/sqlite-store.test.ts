@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -43,6 +43,11 @@ describe('SQLite state store', () => {
     store = openSqliteStore(path);
     expect(store.getUser('1')).toEqual(user());
     expect(store.getGroup('7')?.externalId).toBe('entra-7');
+  });
+
+  it('creates the state file and its WAL readable by the owner only (tombstones are personal data)', () => {
+    store.putUser(user());
+    for (const file of [path, `${path}-wal`]) expect(statSync(file).mode & 0o777, file).toBe(0o600);
   });
 
   it('records its schema version so later versions can migrate it', () => {
