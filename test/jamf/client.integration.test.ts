@@ -5,11 +5,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJamfClient, type JamfClient, type JamfClientOptions } from '../../src/jamf/client.js';
-import { isJamfError, JamfDuplicateError, type JamfError } from '../../src/jamf/errors.js';
+import { JamfDuplicateError } from '../../src/jamf/errors.js';
 import type { CallEvent } from '../../src/jamf/http-core.js';
 import { DEFAULT_PRIVILEGES, createSimulator } from '../../src/simulator/index.js';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/types.js';
-import { captureLogger, fakeSleep } from './helpers.js';
+import { captureLogger, failure, fakeSleep } from './helpers.js';
 
 const TRICKY = `a&b <c> "d" 'e' ü 漢字`;
 const USER_ROUTE = '/JSSResource/users/id/:id';
@@ -65,15 +65,6 @@ async function start(simOptions: SimulatorOptions = {}, clientOptions: Partial<J
   return { sim: s, client: c, clock, events, refreshes: () => refreshes, waits: sleeps.waits, log };
 }
 
-async function failure(p: Promise<unknown>): Promise<JamfError> {
-  try {
-    await p;
-  } catch (err) {
-    if (isJamfError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a JamfError');
-}
 
 const usersNamed = (s: Simulator, name: string) => [...s.state.users.values()].filter((u) => u.name.toLowerCase() === name.toLowerCase());
 

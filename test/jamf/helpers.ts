@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { isJamfError, type JamfError } from '../../src/jamf/errors.js';
 
 /** A pino logger that keeps every line, parsed, for assertions about what was logged. */
 export function captureLogger(level: pino.Level = 'debug'): { logger: pino.Logger; lines: Array<Record<string, unknown>>; raw: () => string } {
@@ -33,4 +34,15 @@ export function fakeSleep(): { sleep: (ms: number) => Promise<void>; waits: numb
       waits.push(ms);
     },
   };
+}
+
+/** The JamfError `p` rejects with; fails the test when it resolves or rejects with something else. */
+export async function failure(p: Promise<unknown>): Promise<JamfError> {
+  try {
+    await p;
+  } catch (err) {
+    if (isJamfError(err)) return err;
+    throw err;
+  }
+  throw new Error('expected a JamfError');
 }

@@ -1,27 +1,18 @@
 import { MockAgent, type MockPool } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isJamfError, JamfPrivilegeError, type JamfError } from '../../src/jamf/errors.js';
+import { JamfPrivilegeError } from '../../src/jamf/errors.js';
 import { createHttpCore, retryAfterMs, type CallEvent, type CallSpec, type HttpCore } from '../../src/jamf/http-core.js';
 import { createLimiter } from '../../src/jamf/limiter.js';
 import type { TokenSource } from '../../src/jamf/token-manager.js';
 import { PIN_MS } from '../../src/jamf/node-affinity.js';
 import { createPrivilegeRefusals, type PrivilegeRefusals } from '../../src/jamf/privilege-refusals.js';
 import { normaliseBaseUrl } from '../../src/jamf/url.js';
-import { captureLogger, fakeSleep } from './helpers.js';
+import { captureLogger, failure, fakeSleep } from './helpers.js';
 
 const ORIGIN = 'http://jamf.test';
 const get = (path = '/JSSResource/users/id/1'): CallSpec => ({ method: 'GET', route: '/JSSResource/users/id/:id', path, accept: 'application/xml' });
 const post = (): CallSpec => ({ method: 'POST', route: '/JSSResource/users/id/0', path: '/JSSResource/users/id/0', accept: 'application/xml', body: '<user/>' });
 
-async function failure(p: Promise<unknown>): Promise<JamfError> {
-  try {
-    await p;
-  } catch (err) {
-    if (isJamfError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a JamfError');
-}
 
 describe('http core (against undici MockAgent)', () => {
   let agent: MockAgent;

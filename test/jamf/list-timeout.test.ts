@@ -5,7 +5,8 @@
  * per-call timeout.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { failure, startSimClient, type SimClient } from './sim-client.js';
+import { failure } from './helpers.js';
+import { startSimClient, type SimClient } from './sim-client.js';
 
 const LIST_LATENCY = { seedUsers: 2_000, seedGroups: 1_000, listLatencyPerThousandMs: 300 };
 

@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { JamfPrivilegeError } from '../../src/jamf/errors.js';
 import { DEFAULT_PRIVILEGES } from '../../src/simulator/index.js';
-import { failure, startSimClient, type SimClient } from './sim-client.js';
+import { failure } from './helpers.js';
+import { startSimClient, type SimClient } from './sim-client.js';
 
 const TOKEN = 'POST /api/v1/oauth/token';
 const without = (...missing: string[]) => DEFAULT_PRIVILEGES.filter((p) => !missing.includes(p));

@@ -4,7 +4,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { createJamfClient, type JamfClient, type JamfClientOptions } from '../../src/jamf/client.js';
-import { isJamfError, type JamfError } from '../../src/jamf/errors.js';
 import { createSimulator } from '../../src/simulator/index.js';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/types.js';
 import { captureLogger, fakeSleep } from './helpers.js';
@@ -58,12 +57,3 @@ export async function startSimClient(setup: SimClientSetup = {}): Promise<SimCli
   };
 }
 
-export async function failure(p: Promise<unknown>): Promise<JamfError> {
-  try {
-    await p;
-  } catch (err) {
-    if (isJamfError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a JamfError');
-}

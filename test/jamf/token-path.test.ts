@@ -3,7 +3,8 @@
  * configured one, falls back on 404, and keeps what answered for every later token request.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { failure, startSimClient, type SimClient } from './sim-client.js';
+import { failure } from './helpers.js';
+import { startSimClient, type SimClient } from './sim-client.js';
 
 const V1 = 'POST /api/v1/oauth/token';
 const LEGACY = 'POST /api/oauth/token';

@@ -1,4 +1,4 @@
-import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA, type ScimGroup, type ScimUser } from '../../src/scim/index.js';
+import { ENTERPRISE_USER_SCHEMA, ScimError, USER_SCHEMA, type ScimGroup, type ScimUser } from '../../src/scim/index.js';
 
 /** A stored user as the provisioning layer would hand it to the protocol layer. */
 export function barbara(): ScimUser {
@@ -47,4 +47,15 @@ export function tourGuides(): ScimGroup {
     members: [{ value: '42', display: 'Barbara.Jensen@example.com' }, { value: '43' }],
     meta: { resourceType: 'Group' },
   };
+}
+
+/** The ScimError `action` throws; fails the test when it throws nothing or something else. */
+export function errorOf(action: () => unknown): ScimError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ScimError) return error;
+    throw error;
+  }
+  throw new Error('expected a ScimError');
 }

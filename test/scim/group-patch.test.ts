@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PATCH_OP_SCHEMA, ScimError, reduceGroupPatch, type GroupPatchDelta } from '../../src/scim/index.js';
+import { PATCH_OP_SCHEMA, reduceGroupPatch, type GroupPatchDelta } from '../../src/scim/index.js';
+import { errorOf } from './fixtures.js';
 
 function reduce(...Operations: unknown[]): GroupPatchDelta {
   return reduceGroupPatch({ schemas: [PATCH_OP_SCHEMA], Operations }, { resourceId: '9' });
@@ -8,16 +9,6 @@ function reduce(...Operations: unknown[]): GroupPatchDelta {
 /** The delta in plain data, for readable expectations. */
 function plain(delta: GroupPatchDelta) {
   return { ...delta, add: [...delta.add], remove: [...delta.remove] };
-}
-
-function errorOf(action: () => unknown): ScimError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
 }
 
 describe('membership forms (idp-behaviour A1.2, A2.1, A2.2)', () => {

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { GROUP_SCHEMA, ScimError, parseGroupBody } from '../../src/scim/index.js';
+import { GROUP_SCHEMA, parseGroupBody } from '../../src/scim/index.js';
+import { errorOf } from './fixtures.js';
 
 const ADSCIM = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
-
-function errorOf(action: () => unknown): ScimError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('parseGroupBody', () => {
   it("accepts Okta's group push", () => {

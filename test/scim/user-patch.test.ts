@@ -8,7 +8,7 @@ import {
   validateUserPatch,
   type ScimUser,
 } from '../../src/scim/index.js';
-import { barbara, kim } from './fixtures.js';
+import { barbara, errorOf, kim } from './fixtures.js';
 
 const ENTERPRISE = ENTERPRISE_USER_SCHEMA;
 
@@ -18,16 +18,6 @@ function patch(...Operations: unknown[]) {
 
 function apply(resource: ScimUser, ...operations: unknown[]): ScimUser {
   return applyUserPatch(resource, patch(...operations), { resourceId: resource.id as string });
-}
-
-function errorOf(action: () => unknown): ScimError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
 }
 
 describe('activation (idp-behaviour A1.1, A2.2)', () => {

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ENTERPRISE_USER_SCHEMA, ScimError, USER_SCHEMA, parseUserBody } from '../../src/scim/index.js';
+import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA, parseUserBody } from '../../src/scim/index.js';
+import { errorOf } from './fixtures.js';
 
 const ENTERPRISE = ENTERPRISE_USER_SCHEMA;
-
-function errorOf(action: () => unknown): ScimError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('parseUserBody', () => {
   it("accepts Okta's create body and drops password and groups (idp-behaviour A1.1)", () => {

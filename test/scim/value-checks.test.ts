@@ -7,25 +7,14 @@ import { describe, expect, it } from 'vitest';
 import {
   ENTERPRISE_USER_SCHEMA,
   PATCH_OP_SCHEMA,
-  ScimError,
   applyUserPatch,
   parseUserBody,
   validateUserPatch,
   type ScimUser,
 } from '../../src/scim/index.js';
-import { barbara, kim } from './fixtures.js';
+import { barbara, errorOf, kim } from './fixtures.js';
 
 const ENTERPRISE = ENTERPRISE_USER_SCHEMA;
-
-function errorOf(action: () => unknown): ScimError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP_SCHEMA], Operations });
 const patchError = (resource: ScimUser, operation: object) =>
