@@ -5,6 +5,7 @@
 import { parse as libraryParse } from 'scim2-parse-filter';
 import { describe, expect, it } from 'vitest';
 import { ScimError, compileFilter, indexedLookup, parseFilter, type ResourceTypeName } from '../../src/scim/index.js';
+import { errorOf } from './fixtures.js';
 
 /** Each escape of RFC 8259 §7 inside a value, and the stored text it must match. */
 const ESCAPES: Array<[escaped: string, decoded: string]> = [
@@ -96,22 +97,13 @@ describe('what is not a JSON string is 400 invalidFilter, naming the problem', (
     ['userName eq "line\nbreak"', /unescaped control character U\+000A/],
   ];
   it.each(cases)('%s', (filter, problem) => {
-    const error = captureError(() => parseFilter(filter, 'User'));
+    const error = errorOf(() => parseFilter(filter, 'User'));
     expect(error).toBeInstanceOf(ScimError);
     expect(error).toMatchObject({ status: 400, scimType: 'invalidFilter' });
     expect((error as ScimError).detail).toMatch(problem);
   });
 
   it('refuses a bad escape in a group filter too', () => {
-    expect(captureError(() => parseFilter(String.raw`displayName eq "Ops \& IT"`, 'Group'))).toMatchObject({ status: 400, scimType: 'invalidFilter' });
+    expect(errorOf(() => parseFilter(String.raw`displayName eq "Ops \& IT"`, 'Group'))).toMatchObject({ status: 400, scimType: 'invalidFilter' });
   });
 });
-
-function captureError(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
