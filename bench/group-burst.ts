@@ -6,10 +6,12 @@
  * Jamf PUTs per burst (one writer per group merges what waits), wall time per burst, and checks
  * that every member landed.
  */
-import { startChild, type Child } from './support/child.js';
+import { startChild } from './support/child.js';
 import type { SimStateSummary } from './support/ipc.js';
+import { requestLineCheck } from './support/log-count.js';
 import type { Bench, BenchResult, Row } from './support/report.js';
 import { createScimClient, PATCH_SCHEMA, type ScimClient } from './support/scim-http.js';
+import { startScimServer, type ScimServer } from './support/scim-server.js';
 import { median, round } from './support/stats.js';
 
 const LATENCY_MS = 20;
@@ -21,10 +23,14 @@ export const groupBurst: Bench = async ({ quick, log }) => {
   const bursts = quick ? 2 : 9;
   const size = 20;
   const sim = await startChild('sim', { latencyMs: LATENCY_MS, maxConcurrent: JAMF_CONCURRENCY, version: '11.30.1', concurrentWrites: 'lost-update' });
-  let server: Child | undefined;
+  let server: ScimServer | undefined;
   let scim: ScimClient | undefined;
   try {
-    server = await startChild('scim', { backend: 'jamf', jamfUrl: sim.url, clientId: sim.info.clientId as string, clientSecret: sim.info.clientSecret as string, maxConcurrency: JAMF_CONCURRENCY });
+    server = await startScimServer({
+      jamf: { url: sim.url, clientId: sim.info.clientId as string, clientSecret: sim.info.clientSecret as string },
+      maxConcurrency: JAMF_CONCURRENCY,
+      label: 'group-burst',
+    });
     scim = createScimClient(server.url, size);
     const client = scim;
     const rows: Row[] = [];
@@ -58,6 +64,11 @@ export const groupBurst: Bench = async ({ quick, log }) => {
       checks.push({ what: `burst ${b + 1}: never two writes in flight to the group`, ok: peakWriters <= 1, detail: `peak ${peakWriters}` });
     }
     const medianPuts = median(puts);
+    const requests = [...client.latencies.values()].reduce((n, l) => n + l.length, 0);
+    await client.close();
+    scim = undefined;
+    const serverLog = await server.stop();
+    checks.push(requestLineCheck('server log', server.logLevel, serverLog, { min: requests, max: requests }));
     const serialMs = size * LATENCY_MS;
     return {
       name: 'group-burst',
@@ -76,12 +87,12 @@ export const groupBurst: Bench = async ({ quick, log }) => {
       ],
       targets: [{ what: 'Jamf PUTs per burst of 20 (median)', target: '< 20 (merged)', measured: String(medianPuts), met: medianPuts < size }],
       checks,
-      notes: [`simulator: ${LATENCY_MS} ms latency, ${JAMF_CONCURRENCY} served at once, concurrentWrites lost-update`],
-      data: { puts, walls },
+      notes: [`simulator: ${LATENCY_MS} ms latency, ${JAMF_CONCURRENCY} served at once, concurrentWrites lost-update; server: node dist/server.js, LOG_LEVEL=${server.logLevel}`],
+      data: { puts, walls, serverLog },
     };
   } finally {
     await scim?.close();
-    await server?.close();
+    await server?.stop();
     await sim.close();
   }
 };

@@ -93,8 +93,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_request, reply) => {
+  // Callback hooks rather than async ones here and below: they run on every response, and an
+  // async hook costs a promise and a microtask each time.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   const readConcurrency = deps.readConcurrency ?? 5;
@@ -131,9 +134,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   if (deps.metrics) {
     const metrics = deps.metrics;
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched';
       metrics.observeScim(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+      done();
     });
   }
 

@@ -127,11 +127,27 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     },
   });
 
+  // The labelled children of each route/method/status seen, so a request does not build and
+  // validate label objects on every observation. Routes are templates, methods and statuses few:
+  // the map stays small (the bound only guards against a surprise).
+  const scimChildren = new Map<string, { count: { inc(): void }; latency: { observe(v: number): void } }>();
+  const scimChild = (route: string, method: string, status: number) => {
+    const key = `${status} ${method} ${route}`;
+    let child = scimChildren.get(key);
+    if (child === undefined) {
+      if (scimChildren.size >= 1000) scimChildren.clear();
+      child = { count: scimRequests.labels(route, method, String(status)), latency: scimLatency.labels(route, method) };
+      scimChildren.set(key, child);
+    }
+    return child;
+  };
+
   return {
     registry,
     observeScim(route: string, method: string, status: number, seconds: number) {
-      scimRequests.inc({ route, method, status: String(status) });
-      scimLatency.observe({ route, method }, seconds);
+      const child = scimChild(route, method, status);
+      child.count.inc();
+      child.latency.observe(seconds);
     },
     observeJamf(e: { method: string; route: string; status: number | 'error'; ms: number }) {
       jamfCalls.inc({ method: e.method, route: e.route, status: String(e.status) });

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, type Config } from './config.js';
 import { parsePublicKeys } from './http/jwt-auth.js';
-import { createJamfClient } from './jamf/index.js';
+import { createJamfClient, type JamfClient } from './jamf/index.js';
 import { jamfClientOptions } from './jamf-client-config.js';
 import { createJamfHealth } from './jamf-health.js';
 import { createMetrics } from './metrics.js';
@@ -37,8 +37,13 @@ function authOptions(config: Config) {
   return { oauth, idpTokens: { issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL, keys } };
 }
 
+/** What a caller may put in place of an adapter; only the benchmark's in-memory Jamf uses it. */
+export interface Overrides {
+  jamf?: JamfClient;
+}
+
 /** Wires the real adapters from a parsed config and listens; shared by `server.ts` and the demo. */
-export async function startServer(config: Config, logger: Logger): Promise<Running> {
+export async function startServer(config: Config, logger: Logger, overrides: Overrides = {}): Promise<Running> {
   // First: a bad key file stops the start before anything is opened.
   const auth = authOptions(config);
   const store = openSqliteStore(config.STATE_URL);
@@ -46,15 +51,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // The client adds `component: jamf` to its own lines; giving it a child that has it already
   // would write the key twice, which strict JSON consumers refuse.
   const health = createJamfHealth({ logger: logger.child({ component: 'jamf' }), metrics });
-  const jamf = createJamfClient({
-    ...jamfClientOptions(config),
-    logger,
-    onCall: (e) => {
-      metrics.observeJamf(e);
-      health.observe(e);
-    },
-    onTokenRefresh: metrics.tokenRefreshed,
-  });
+  const jamf =
+    overrides.jamf ??
+    createJamfClient({
+      ...jamfClientOptions(config),
+      logger,
+      onCall: (e) => {
+        metrics.observeJamf(e);
+        health.observe(e);
+      },
+      onTokenRefresh: metrics.tokenRefreshed,
+    });
   metrics.setQueueStats(() => jamf.stats());
   metrics.setMissingPrivileges(() => jamf.missingPrivileges());
   const https =

@@ -40,8 +40,8 @@ export type TestAppOptions = Partial<Pick<AppDeps, 'maxPageSize' | 'bulk' | 'rea
 export async function startTestServer(simOptions: SimulatorOptions = {}, appOptions: TestAppOptions = {}): Promise<TestServer> {
   const sim = createSimulator(simOptions);
   const baseUrl = await sim.listen();
-  // The store syncs every write to disk (synchronous=FULL); a test needs no power-cut safety, and
-  // on a RAM-backed directory those syncs cost nothing, which keeps the suite fast.
+  // The store syncs to disk every write of a row Jamf does not hold (synchronous=FULL); a test needs
+  // no power-cut safety, and on a RAM-backed directory those syncs cost nothing.
   const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'jamf-scim-test-'));
   const statePath = join(dir, 'state.db');
   const logger = pino({ level: 'silent' });

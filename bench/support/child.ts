@@ -1,6 +1,7 @@
 /** Driver side of `server-process.ts`: start a child, wait for `ready`, send commands. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { childScript } from './build-child.js';
+import { childArgs } from './node-args.js';
 import type { ChildReady, ChildResponse, ChildRole, ChildUsage, ScimChildConfig, SimChildConfig } from './ipc.js';
 
 export interface Child {
@@ -8,6 +9,8 @@ export interface Child {
   readonly url: string;
   readonly info: Record<string, unknown>;
   readonly pid: number;
+  /** Resolves with the exit code once the process has exited. */
+  readonly exited: Promise<number | null>;
   call<T = unknown>(cmd: string, args?: unknown): Promise<T>;
   usage(): Promise<ChildUsage>;
   close(): Promise<void>;
@@ -15,14 +18,25 @@ export interface Child {
 
 type ConfigFor<R extends ChildRole> = R extends 'sim' ? SimChildConfig : R extends 'scim' ? ScimChildConfig : Record<string, never>;
 
-export async function startChild<R extends ChildRole>(role: R, config: ConfigFor<R>, opts: { heapMb?: number; execArgv?: string[] } = {}): Promise<Child> {
+export interface ChildOptions {
+  heapMb?: number;
+  execArgv?: string[];
+  /** The whole environment (BENCH_ROLE and BENCH_CONFIG are added); default the driver's. */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** File descriptors for the child's stdout and stderr; default the driver's. */
+  stdout?: number;
+  stderr?: number;
+}
+
+export async function startChild<R extends ChildRole>(role: R, config: ConfigFor<R>, opts: ChildOptions = {}): Promise<Child> {
   const execArgv = ['--expose-gc'];
   if (opts.heapMb !== undefined) execArgv.push(`--max-old-space-size=${opts.heapMb}`);
-  // BENCH_CHILD_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles every child.
-  execArgv.push(...(opts.execArgv ?? []), ...(process.env.BENCH_CHILD_ARGS?.split(' ').filter(Boolean) ?? []));
+  execArgv.push(...(opts.execArgv ?? []), ...childArgs());
   const proc: ChildProcess = spawn(process.execPath, [...execArgv, await childScript()], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, BENCH_ROLE: role, BENCH_CONFIG: JSON.stringify(config) },
+    stdio: ['ignore', opts.stdout ?? 'inherit', opts.stderr ?? 'inherit', 'ipc'],
+    env: { ...(opts.env ?? process.env), BENCH_ROLE: role, BENCH_CONFIG: JSON.stringify(config) },
+    ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
@@ -44,12 +58,12 @@ export async function startChild<R extends ChildRole>(role: R, config: ConfigFor
     if (m.ok) p.resolve(m.result);
     else p.reject(new Error(`${role}: ${m.error ?? 'failed'}`));
   });
-  const exitedPromise = new Promise<void>((resolve) =>
-    proc.once('exit', () => {
+  const exitedPromise = new Promise<number | null>((resolve) =>
+    proc.once('exit', (code) => {
       exited = true;
       for (const p of pending.values()) p.reject(new Error(`bench ${role} process exited`));
       pending.clear();
-      resolve();
+      resolve(code);
     }),
   );
 
@@ -66,6 +80,7 @@ export async function startChild<R extends ChildRole>(role: R, config: ConfigFor
     url: ready.url,
     info: ready.info,
     pid: proc.pid ?? -1,
+    exited: exitedPromise,
     call,
     usage: () => call<ChildUsage>('usage'),
     async close() {

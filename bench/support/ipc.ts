@@ -1,6 +1,6 @@
 /** Messages between a benchmark driver and a child process started by `child.ts`. */
 
-/** The SCIM bearer token the benchmark servers accept. */
+/** The SCIM bearer token the benchmark servers accept (SCIM_BEARER_TOKENS). */
 export const BENCH_TOKEN = 'bench-bearer-token-0123456789abcdef';
 
 export type ChildRole = 'sim' | 'scim' | 'baseline';
@@ -17,19 +17,11 @@ export interface SimChildConfig {
   concurrentWrites?: 'atomic' | 'lost-update' | 'fail';
 }
 
+/**
+ * The `scim` role: the production wiring (`startServer` with config from the environment, the
+ * production logger on stdout) with only the Jamf client replaced by the in-memory fake.
+ */
 export interface ScimChildConfig {
-  /** `jamf`: createJamfClient against `jamfUrl`; `fake`: the in-memory fake (test/fakes). */
-  backend: 'jamf' | 'fake';
-  jamfUrl?: string;
-  clientId?: string;
-  clientSecret?: string;
-  /** JAMF_MAX_CONCURRENCY; also the read concurrency of list pages. Default 5. */
-  maxConcurrency?: number;
-  /** 'file' (default, as deployed: WAL + synchronous=FULL in a temp dir) or 'memory' (diagnostics: no fsync). */
-  store?: 'file' | 'memory';
-  /** pino level; default 'silent' (logs go to /dev/null otherwise). */
-  logLevel?: string;
-  /** Fake backend only. */
   fakeVersion?: string;
   fakeSeedUsers?: number;
   /** Static groups created in the fake, each empty. */

@@ -2,26 +2,22 @@
  * Child-process entry for the benchmarks, so that what is measured (CPU, RSS) belongs to one
  * server and not to the driver. `BENCH_ROLE` picks what runs:
  * - `sim`: the Jamf Pro simulator (`BENCH_CONFIG`: SimChildConfig);
- * - `scim`: the real SCIM server, wired as `src/runtime.ts` wires it (metrics, Jamf queue,
- *   SQLite file store in a temporary directory), against Jamf or the in-memory fake (ScimChildConfig);
+ * - `scim`: the SCIM server as `src/server.ts` starts it (`startServer` from src/runtime.ts, config
+ *   from the environment, the production logger on stdout) with the in-memory Jamf fake in place
+ *   of the Jamf client (ScimChildConfig). Against the simulator the benchmarks run
+ *   `node dist/server.js` itself instead (scim-server.ts);
  * - `baseline`: a bare Fastify route that answers a fixed response (the ceiling for scim-overhead).
- * It listens on 127.0.0.1:0, sends `ready` over IPC, then answers commands until `close` or until
- * the driver goes away.
+ * It listens on 127.0.0.1 (port 0 unless PORT says otherwise), sends `ready` over IPC, then answers
+ * commands until `close`, SIGTERM, or until the driver goes away.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { pino } from 'pino';
-import { buildApp } from '../../src/app.js';
-import { createJamfClient, type JamfClient } from '../../src/jamf/index.js';
+import { loadConfig, readEnvironment } from '../../src/config.js';
+import type { JamfClient } from '../../src/jamf/index.js';
 import { createLogger } from '../../src/log.js';
-import { createMetrics } from '../../src/metrics.js';
+import { startServer } from '../../src/runtime.js';
 import { createSimulator, type Simulator } from '../../src/simulator/index.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { createInMemoryJamf, type InMemoryJamf } from '../../test/fakes/in-memory-jamf.js';
 import {
-  BENCH_TOKEN,
   type ChildRequest,
   type ChildResponse,
   type ChildRole,
@@ -86,63 +82,36 @@ async function startSim(config: SimChildConfig) {
   return { url, info: { clientId: sim.clientId, clientSecret: sim.clientSecret }, handlers, close: () => sim.close() };
 }
 
-async function startScim(config: ScimChildConfig) {
-  const dir = mkdtempSync(join(tmpdir(), 'jamf-scim-bench-'));
-  // BENCH_STORE=memory overrides, to tell the store's fsyncs apart from CPU in a diagnosis.
-  const inMemory = (process.env.BENCH_STORE ?? config.store) === 'memory';
-  const store = openSqliteStore(inMemory ? ':memory:' : join(dir, 'state.db'));
-  const level = config.logLevel ?? 'silent';
-  const logger = level === 'silent' ? pino({ level: 'silent' }) : createLogger({ level }, pino.destination('/dev/null'));
-  const metrics = createMetrics({ defaultMetrics: true });
-  const maxConcurrency = config.maxConcurrency ?? 5;
-  let client: JamfClient | undefined;
-  let fake: InMemoryJamf | undefined;
-  const info: Record<string, unknown> = {};
-  if (config.backend === 'jamf') {
-    if (!config.jamfUrl) throw new Error('jamfUrl is required for the jamf backend');
-    client = createJamfClient({
-      baseUrl: config.jamfUrl,
-      clientId: config.clientId,
-      clientSecret: config.clientSecret,
-      maxConcurrency,
-      logger,
-      onCall: metrics.observeJamf,
-      onTokenRefresh: metrics.tokenRefreshed,
-    });
-    const c = client;
-    metrics.setQueueStats(() => c.stats());
-  } else {
-    fake = createInMemoryJamf({ version: config.fakeVersion ?? '11.30.1' });
-    info.userIds = fake.seedUsers(config.fakeSeedUsers ?? 0);
-    info.groupIds = Array.from({ length: config.fakeSeedGroups ?? 0 }, (_, i) => fake?.addGroup({ name: `Bench Group ${i}` }));
-  }
-  const jamf = client ?? (fake as InMemoryJamf);
-  const app = await buildApp({
-    jamf,
-    store,
-    logger,
-    bearerTokens: [BENCH_TOKEN],
-    readConcurrency: maxConcurrency,
-    metrics,
-    ...(client ? { jamfQueue: { stats: () => (client as JamfClient).stats(), limit: 500 } } : {}),
+/**
+ * The in-memory fake as the `JamfClient` runtime.ts expects: it has no token, limiter or
+ * connections, so those parts answer as an idle client would.
+ */
+function asJamfClient(fake: InMemoryJamf): JamfClient {
+  return Object.assign(fake, {
+    checkToken: async () => undefined,
+    tokenPath: () => '/api/v1/oauth/token',
+    missingPrivileges: () => [],
+    stats: () => ({ inFlight: 0, queued: 0 }),
+    close: async () => undefined,
   });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+}
+
+async function startScim(config: ScimChildConfig) {
+  const fake = createInMemoryJamf({ version: config.fakeVersion ?? '11.30.1' });
+  const info: Record<string, unknown> = {
+    userIds: fake.seedUsers(config.fakeSeedUsers ?? 0),
+    groupIds: Array.from({ length: config.fakeSeedGroups ?? 0 }, (_, i) => fake.addGroup({ name: `Bench Group ${i}` })),
+  };
+  // As src/server.ts does, from the environment the driver set (bench/support/scim-server.ts).
+  const serverConfig = loadConfig(readEnvironment());
+  const logger = createLogger({ level: serverConfig.LOG_LEVEL, pretty: false });
+  const running = await startServer(serverConfig, logger, { jamf: asJamfClient(fake) });
+  logger.info({ url: running.url }, 'jamf-scim listening; SCIM base path /scim/v2');
   const handlers: Record<string, Handler> = {
-    fakeCalls: () => fake?.calls() ?? {},
-    resetFakeCalls: () => fake?.resetCalls(),
-    jamfStats: () => client?.stats(),
+    fakeCalls: () => fake.calls(),
+    resetFakeCalls: () => fake.resetCalls(),
   };
-  return {
-    url: `${url}/scim/v2`,
-    info,
-    handlers,
-    close: async () => {
-      await app.close();
-      await client?.close();
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { url: `${running.url}/scim/v2`, info, handlers, close: () => running.stop() };
 }
 
 async function startBaseline() {
@@ -200,6 +169,7 @@ async function main() {
     process.exit(0);
   };
   process.on('disconnect', () => void close());
+  process.on('SIGTERM', () => void close());
   process.on('message', (raw: ChildRequest) => {
     void (async () => {
       let reply: ChildResponse;

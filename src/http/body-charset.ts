@@ -87,12 +87,26 @@ export function declaredCharset(contentType: string | undefined): string | undef
 }
 
 /**
+ * `declaredCharset` by Content-Type header, since an IdP sends the same one on every request.
+ * Bounded (cleared when full) because the header is the client's to choose.
+ */
+const charsets = new Map<string, string | undefined>();
+
+function charsetOf(contentType: string): string | undefined {
+  if (charsets.has(contentType)) return charsets.get(contentType);
+  const charset = declaredCharset(contentType);
+  if (charsets.size >= 64) charsets.clear();
+  charsets.set(contentType, charset);
+  return charset;
+}
+
+/**
  * The body as text, decoded by the charset it declares (UTF-8 when it declares none). Bytes that
  * are not valid in that charset are a 400, never replaced by U+FFFD and stored; a charset this
  * server cannot decode exactly is a 415 that names it.
  */
 export function decodeBody(body: Buffer, contentType: string | undefined): string {
-  const charset = declaredCharset(contentType);
+  const charset = contentType === undefined ? undefined : charsetOf(contentType);
   if (charset === undefined) return utf8(body);
   const decode = DECODERS.get(charset);
   if (decode === undefined) throw unsupported(charset.slice(0, 40));

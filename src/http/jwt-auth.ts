@@ -99,10 +99,16 @@ function keySourceFailed(err: unknown): boolean {
  */
 export function createBearerAuth(options: { tokens: readonly string[]; jwtChecks: readonly JwtCheck[]; now: () => Date }) {
   const staticCheck = createTokenCheck(options.tokens);
-  return async function authenticate(header: string | undefined): Promise<AuthOutcome> {
+  const valid: AuthOutcome = Object.freeze({ result: 'valid' });
+  // Synchronous when the static tokens decide, so the IdP's requests wait on no promise.
+  return function authenticate(header: string | undefined): AuthOutcome | Promise<AuthOutcome> {
     const result = staticCheck(header);
+    if (result === 'valid') return valid;
     if (result !== 'invalid' || options.jwtChecks.length === 0) return { result };
-    const token = presentedToken(header) as string;
+    return verifyJwt(presentedToken(header) as string);
+  };
+
+  async function verifyJwt(token: string): Promise<AuthOutcome> {
     if (token.length > 16_384 || !COMPACT_JWS.test(token)) return { result: 'invalid', reason: 'not a configured token' };
     // The unverified `iss` only picks the verifier; the verifier checks it again with the signature.
     // Picking first means one issuer's key source being down never decides another issuer's token.
@@ -127,5 +133,5 @@ export function createBearerAuth(options: { tokens: readonly string[]; jwtChecks
       // "aud" claim value`, no matching key), never the token's contents.
       return { result: 'invalid', reason: err instanceof Error ? err.message : 'JWT rejected' };
     }
-  };
+  }
 }

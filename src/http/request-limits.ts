@@ -29,8 +29,10 @@ export const urlTooLongError = () => new ScimError(414, `Request URL is longer t
  * parsing, and `onClientError` answers.
  */
 export function registerUrlLimit(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
+  // A callback hook: it runs on every request, and an async one costs a promise each time.
+  app.addHook('onRequest', (request, _reply, done) => {
     if (urlTooLong(request.raw.url ?? '')) throw urlTooLongError();
+    done();
   });
 }
 

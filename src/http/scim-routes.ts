@@ -4,7 +4,7 @@ import type { ResourceContext, ScimObject } from '../provisioning/user-mapping.j
 import type { UserService } from '../provisioning/user-service.js';
 import {
   ScimError,
-  applyUserPatch,
+  applyPreparedUserPatch,
   attributeList,
   listResponse,
   parseGroupBody,
@@ -19,9 +19,9 @@ import {
   type ResourceTypeName,
 } from '../scim/index.js';
 import type { JamfQueueStats } from '../metrics.js';
-import { bearerChallenge, createTokenCheck } from './auth.js';
-import { createAuthThrottle } from './auth-throttle.js';
+import type { createAuthThrottle } from './auth-throttle.js';
 import type { AuthOutcome } from './jwt-auth.js';
+import { registerAdmission } from './scim-admission.js';
 import { sendScim } from './scim-reply.js';
 import { registerBulkRoutes, type BulkSettings } from './bulk-routes.js';
 import { groupListPage, userListPage } from './list-requests.js';
@@ -39,16 +39,11 @@ export interface ScimRouteDeps {
   /** POST /Bulk limits (RFC 7644 §3.7.4), advertised in ServiceProviderConfig. */
   bulk: BulkSettings;
   /** Static tokens plus accepted JWTs (src/http/jwt-auth.ts); without it, the static tokens alone. */
-  authenticate?: (header: string | undefined) => Promise<AuthOutcome>;
+  authenticate?: (header: string | undefined) => AuthOutcome | Promise<AuthOutcome>;
   /** Shared with `POST /oauth/token`, so a wrong client secret counts as a failed authentication. */
   authThrottle?: ReturnType<typeof createAuthThrottle>;
   /** The token endpoint's URL path, listed in ServiceProviderConfig when OAuth is on. */
   oauthTokenPath?: string;
-}
-
-/** Whole seconds (Okta ignores anything else, idp-behaviour.md A1.3). */
-function retryAfterFor(queued: number): number {
-  return Math.min(60, Math.max(1, Math.ceil(queued / 50)));
 }
 
 type Query = Record<string, string | undefined>;
@@ -58,7 +53,6 @@ function queryOf(request: FastifyRequest): Query {
   return (request.query ?? {}) as Query;
 }
 
-/** `attributes`/`excludedAttributes` of a single-resource request (RFC 7644 §3.9). */
 /** Query parameter names are case-insensitive (RFC 7644 §3.4.2: clients send `excludedattributes`). */
 function param(query: Query, name: string): string | undefined {
   const key = Object.keys(query).find((k) => k.toLowerCase() === name.toLowerCase());
@@ -81,40 +75,7 @@ function wantsMembers(query: Query): boolean {
 }
 
 export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): void {
-  const checkToken = createTokenCheck(deps.bearerTokens);
-  const authenticate = deps.authenticate ?? (async (header: string | undefined): Promise<AuthOutcome> => ({ result: checkToken(header) }));
-  const throttle = deps.authThrottle ?? createAuthThrottle(deps.authFailureLimit);
-
-  app.addHook('onRequest', async (request, reply) => {
-    // The token is checked before the throttle, and only failures are throttled: the IdP's valid
-    // token always passes, even from an address others are failing from (a proxy without
-    // TRUST_PROXY, an IdP's shared egress addresses).
-    const { result: auth, reason } = await authenticate(request.headers.authorization);
-    if (auth !== 'valid') {
-      const wait = throttle.retryAfter(request.ip);
-      if (wait > 0) {
-        const err = new ScimError(429, 'Too many failed authentication attempts from this address; retry later');
-        err.retryAfterSeconds = wait;
-        throw err;
-      }
-      const failures = throttle.fail(request.ip);
-      // The address and whether credentials came at all; never the credentials.
-      request.log.warn({ ip: request.ip, credentials: auth, reason, failures, limit: deps.authFailureLimit }, 'authentication failed');
-      reply.header('www-authenticate', bearerChallenge(auth));
-      throw new ScimError(401, 'Authorization failure: missing or invalid bearer token');
-    }
-    // Backpressure: a request that would wait behind a long Jamf queue is refused now with a
-    // Retry-After the IdP honours, rather than answered after the IdP's own 60 s timeout.
-    const queue = deps.jamfQueue;
-    if (queue) {
-      const { queued } = queue.stats();
-      if (queued >= queue.limit) {
-        const err = new ScimError(429, 'Jamf Pro is busy with earlier requests; retry later');
-        err.retryAfterSeconds = retryAfterFor(queued);
-        throw err;
-      }
-    }
-  });
+  registerAdmission(app, deps);
 
   const origin = (request: FastifyRequest) => deps.publicBaseUrl ?? `${request.protocol}://${request.host}`;
   const baseUrl = (request: FastifyRequest) => `${origin(request)}/scim/v2`;
@@ -123,14 +84,17 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
   registerSearchRoutes(app, { users: deps.users, groups: deps.groups, maxPageSize: deps.maxPageSize, ctx, wantsMembers });
 
   // The version is taken before projection, so `attributes=` never changes it (RFC 7644 §3.14).
-  const reply200 = (reply: FastifyReply, request: FastifyRequest, resource: ScimObject, type: ResourceTypeName, status = 200) => {
-    const { resource: full, version } = versioned(resource, type);
-    if (version !== undefined) reply.header('etag', version);
-    return sendScim(reply, status, project(full, projection(queryOf(request)), type));
+  const sendVersioned = (reply: FastifyReply, request: FastifyRequest, shown: ReturnType<typeof versioned>, type: ResourceTypeName, status: number) => {
+    if (shown.version !== undefined) reply.header('etag', shown.version);
+    return sendScim(reply, status, project(shown.resource, projection(queryOf(request)), type));
   };
-  /** A GET of one resource: 304 when If-None-Match names its version (RFC 7232 §3.2). */
-  const replyRead = (reply: FastifyReply, request: FastifyRequest, resource: ScimObject, type: ResourceTypeName) =>
-    sentNotModified(request, reply, versioned(resource, type).version) ? reply : reply200(reply, request, resource, type);
+  const reply200 = (reply: FastifyReply, request: FastifyRequest, resource: ScimObject, type: ResourceTypeName, status = 200) =>
+    sendVersioned(reply, request, versioned(resource, type), type, status);
+  /** A GET of one resource: 304 when If-None-Match names its version (RFC 7232 §3.2). Hashed once. */
+  const replyRead = (reply: FastifyReply, request: FastifyRequest, resource: ScimObject, type: ResourceTypeName) => {
+    const shown = versioned(resource, type);
+    return sentNotModified(request, reply, shown.version) ? reply : sendVersioned(reply, request, shown, type, 200);
+  };
   /**
    * If-Match on a write the services do not hand a `current` to (DELETE, group PUT/PATCH): one
    * extra Jamf read, only when the header is sent. It is compared outside the resource's lock,
@@ -207,12 +171,12 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
   app.patch<{ Params: IdParams }>('/Users/:id', async (request, reply) => {
     const id = request.params.id;
     // Validate the whole PATCH before any Jamf call: a bad op changes nothing.
-    validateUserPatch(request.body, { resourceId: id });
+    const prepared = validateUserPatch(request.body, { resourceId: id });
     const updated = await deps.users.update(
       id,
       (current) => {
         assertIfMatch(request, current);
-        return applyUserPatch(current, request.body, { resourceId: id });
+        return applyPreparedUserPatch(current, prepared);
       },
       ctx(request),
     );

@@ -134,13 +134,13 @@ export function remainingUpdate(group: JamfGroup, update: JamfGroupUpdate): Jamf
   return Object.keys(rest).length === 0 ? undefined : rest;
 }
 
-async function putGroup(ctx: JamfContext, id: number, update: JamfGroupUpdate, allowConflict: boolean) {
+async function putGroup(ctx: JamfContext, id: number, update: JamfGroupUpdate, fields: XmlObject, allowConflict: boolean) {
   return ctx.call({
     method: 'PUT',
     route: GROUP_BY_ID,
     path: fillRoute(GROUP_BY_ID, { id }),
     accept: 'application/xml',
-    body: buildXml('user_group', updateXml(update)),
+    body: buildXml('user_group', fields),
     contentType: 'application/xml',
     allow: allowConflict ? [409] : [],
     // The group, and users it gains who were created moments ago.
@@ -154,8 +154,9 @@ export async function updateGroup(ctx: JamfContext, id: number, update: JamfGrou
   if (update.replaceIds !== undefined && ((update.addIds?.length ?? 0) > 0 || (update.removeIds?.length ?? 0) > 0)) {
     throw new JamfError('bad_request', 'replaceIds cannot be combined with addIds/removeIds', undefined, `PUT ${GROUP_BY_ID}`);
   }
-  if (Object.keys(updateXml(update)).length === 0) return;
-  const res = await putGroup(ctx, id, update, true);
+  const fields = updateXml(update);
+  if (Object.keys(fields).length === 0) return;
+  const res = await putGroup(ctx, id, update, fields, true);
   if (res.status !== 409) return;
   if (!res.afterUnclear) throw errorFromResponse(409, res.body, `PUT ${GROUP_BY_ID}`);
   // The first PUT was probably applied and its response lost; the repeat then removed users who
@@ -165,7 +166,7 @@ export async function updateGroup(ctx: JamfContext, id: number, update: JamfGrou
   const rest = remainingUpdate(group, update);
   if (rest === undefined) return;
   ctx.logger.warn({ jamf: { route: GROUP_BY_ID, method: 'PUT' } }, 'jamf group update had an unclear outcome; sending the remainder');
-  await putGroup(ctx, id, rest, false);
+  await putGroup(ctx, id, rest, updateXml(rest), false);
 }
 
 export async function deleteGroup(ctx: JamfContext, id: number): Promise<void> {

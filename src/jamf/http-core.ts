@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { JamfError } from './errors.js';
 import { errorFromResponse } from './html-error.js';
+import { exchange, ExchangeError } from './exchange.js';
 import type { Limiter } from './limiter.js';
 import { createNodeAffinity, stickyCookieOf, type NodeAffinity, type Pin } from './node-affinity.js';
 import { createPrivilegeRefusals, type PrivilegeRefusals } from './privilege-refusals.js';
@@ -113,12 +114,10 @@ function errorCode(err: unknown): string {
   return 'unknown';
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+const URGENT = { urgent: true } as const;
+const NORMAL = { urgent: false } as const;
 
-function headerValues(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3), capped; undefined when absent. */
 export function retryAfterMs(value: string | undefined, nowMs: number): number | undefined {
@@ -136,57 +135,68 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
 
   const label = (spec: CallSpec): string => `${spec.method} ${spec.route}`;
 
-  const attemptOnce = (spec: CallSpec, authorization: string | undefined, pin: Pin | undefined): Promise<Attempt> =>
-    opts.limiter.run(
+  // The header of the token in use, made once per token rather than once per call.
+  let bearerFor: string | undefined;
+  let bearerHeader = '';
+  const bearer = (token: string): string => {
+    if (token !== bearerFor) {
+      bearerFor = token;
+      bearerHeader = `Bearer ${token}`;
+    }
+    return bearerHeader;
+  };
+
+  const attemptOnce = (spec: CallSpec, authorization: string | undefined, pin: Pin | undefined): Promise<Attempt> => {
+    const timeoutMs = spec.timeoutMs ?? opts.timeoutMs;
+    const headers: Record<string, string> = { accept: spec.accept, 'user-agent': USER_AGENT };
+    if (authorization !== undefined) headers['authorization'] = authorization;
+    if (spec.body !== undefined) headers['content-type'] = spec.contentType ?? 'application/xml; charset=utf-8';
+    if (pin !== undefined) headers['cookie'] = pin.cookie;
+    const request: Dispatcher.DispatchOptions = {
+      path: joinPath(opts.base, spec.path),
+      method: spec.method,
+      headers,
+      body: spec.body ?? null,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    };
+    return opts.limiter.run(
       async (): Promise<Attempt> => {
-        const timeoutMs = spec.timeoutMs ?? opts.timeoutMs;
         const started = performance.now();
-        const elapsed = (): number => Math.round(performance.now() - started);
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), timeoutMs);
-        const headers: Record<string, string> = { accept: spec.accept, 'user-agent': USER_AGENT };
-        if (authorization !== undefined) headers['authorization'] = authorization;
-        if (spec.body !== undefined) headers['content-type'] = spec.contentType ?? 'application/xml; charset=utf-8';
-        if (pin !== undefined) headers['cookie'] = pin.cookie;
         try {
-          const res = await opts.dispatcher.request({
-            path: joinPath(opts.base, spec.path),
-            method: spec.method,
-            headers,
-            body: spec.body ?? null,
-            signal: controller.signal,
-            headersTimeout: timeoutMs,
-            bodyTimeout: timeoutMs,
-          });
-          const body = await res.body.text();
-          const stickyCookie = stickyCookieOf(res.headers['set-cookie']);
-          const retryAfter = headerValues(res.headers['retry-after'])[0];
-          const ms = elapsed();
-          opts.onCall?.({ method: spec.method, route: spec.route, status: res.statusCode, ms });
-          return { ok: true, status: res.statusCode, body, retryAfter, stickyCookie, ms };
+          const res = await exchange(opts.dispatcher, request, timeoutMs);
+          const ms = Math.round(performance.now() - started);
+          opts.onCall?.({ method: spec.method, route: spec.route, status: res.status, ms });
+          return { ok: true, status: res.status, body: res.body, retryAfter: res.retryAfter, stickyCookie: stickyCookieOf(res.setCookie), ms };
         } catch (err) {
-          const ms = elapsed();
+          const ms = Math.round(performance.now() - started);
           opts.onCall?.({ method: spec.method, route: spec.route, status: 'error', ms });
-          const code = controller.signal.aborted ? 'TIMEOUT' : errorCode(err);
-          const error =
-            closed
-              ? new JamfError('unavailable', 'the Jamf client is closed', undefined, label(spec))
-              : code === 'TIMEOUT' || TIMEOUT_CODES.has(code)
-                ? new JamfError('timeout', `Jamf Pro did not answer within ${timeoutMs} ms`, undefined, label(spec))
-                : new JamfError('network', `connection to Jamf Pro failed (${code})`, undefined, label(spec));
+          const failed = err instanceof ExchangeError ? err : new ExchangeError(err, false);
+          const code = failed.timedOut ? 'TIMEOUT' : errorCode(failed.transportError);
+          const error = closed
+            ? new JamfError('unavailable', 'the Jamf client is closed', undefined, label(spec))
+            : code === 'TIMEOUT' || TIMEOUT_CODES.has(code)
+              ? new JamfError('timeout', `Jamf Pro did not answer within ${timeoutMs} ms`, undefined, label(spec))
+              : new JamfError('network', `connection to Jamf Pro failed (${code})`, undefined, label(spec));
           return { ok: false, error, code, ms };
-        } finally {
-          clearTimeout(timer);
         }
       },
-      { urgent: spec.urgent === true },
+      spec.urgent === true ? URGENT : NORMAL,
     );
+  };
 
   const backoffMs = (retry: number): number =>
     opts.random() * Math.min(MAX_BACKOFF_MS, opts.retryBaseMs * 2 ** retry);
 
-  const log = (level: 'debug' | 'warn', spec: CallSpec, attempt: number, status: number | 'error', ms: number, extra: object = {}): void => {
-    opts.logger[level]({ jamf: { method: spec.method, route: spec.route, status, ms, attempt, ...extra } }, 'jamf call');
+  // One line per attempt (design.md §7.10), at info for a success: the object is built only when
+  // the level is on, and without a spread on the common path.
+  const logOk = (spec: CallSpec, attempt: number, status: number, ms: number): void => {
+    if (opts.logger.isLevelEnabled('info')) opts.logger.info({ jamf: { method: spec.method, route: spec.route, status, ms, attempt } }, 'jamf call');
+  };
+  const log = (level: 'warn', spec: CallSpec, attempt: number, status: number | 'error', ms: number, extra?: object): void => {
+    if (!opts.logger.isLevelEnabled(level)) return;
+    const jamf = { method: spec.method, route: spec.route, status, ms, attempt };
+    opts.logger[level]({ jamf: extra === undefined ? jamf : Object.assign(jamf, extra) }, 'jamf call');
   };
 
   return {
@@ -208,16 +218,17 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
       let retriesUsed = 0;
       let reauthorized = false;
       let afterUnclear = false;
+      // The next attempt would start after `delay`: only within the window.
+      const inWindow = (delay: number): boolean => opts.now() + delay - startedAt < window;
       for (;;) {
         if (closed) throw new JamfError('unavailable', 'the Jamf client is closed', undefined, label(spec));
         attempt += 1;
-        const token = tokens === undefined ? undefined : await tokens.get();
-        const authorization = spec.authorization ?? (token === undefined ? undefined : `Bearer ${token}`);
+        // A fresh cached token is read without waiting a microtask for `get()`.
+        const token = tokens === undefined ? undefined : (tokens.current?.() ?? (await tokens.get()));
+        const authorization = spec.authorization ?? (token === undefined ? undefined : bearer(token));
         const pin = spec.affinity === undefined ? undefined : affinity.pinFor(spec.affinity);
         const result = await attemptOnce(spec, authorization, pin);
         const canRetry = retriesUsed < opts.retries && !closed;
-        // The next attempt would start after `delay`: only within the window.
-        const inWindow = (delay: number) => opts.now() + delay - startedAt < window;
 
         if (!result.ok) {
           // A network error or timeout may have reached Jamf: repeat only what is safe to repeat.
@@ -238,8 +249,10 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
         const stickyCookie = result.stickyCookie ?? pin?.cookie;
         if ((status >= 200 && status < 300) || spec.allow?.includes(status) === true) {
           if (status < 300 && tokens !== undefined) refusals.granted(spec.method, spec.route);
-          log('debug', spec, attempt, status, result.ms);
-          return { status, body: result.body, afterUnclear, ...(stickyCookie === undefined ? {} : { stickyCookie }) };
+          logOk(spec, attempt, status, result.ms);
+          const ok: CallResult = { status, body: result.body, afterUnclear };
+          if (stickyCookie !== undefined) ok.stickyCookie = stickyCookie;
+          return ok;
         }
 
         if (status === 401 && token !== undefined && tokens !== undefined) {

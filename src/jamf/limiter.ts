@@ -26,36 +26,30 @@ export function createLimiter(max: number): Limiter {
   let inFlight = 0;
   const queue: Waiter[] = [];
 
+  // A freed slot passes straight to the next waiter, in the same microtask as the task that held
+  // it settled: the Jamf slots are full most of a roll-out, so any tick between two calls is lost
+  // throughput. `inFlight` counts the handed-over slot throughout, so no newcomer can take it.
   const release = (): void => {
-    inFlight -= 1;
     const next = queue.shift();
-    if (next !== undefined) {
-      inFlight += 1;
-      next.start();
-    }
+    if (next === undefined) inFlight -= 1;
+    else next.start();
   };
 
+  const wait = (urgent: boolean): Promise<void> =>
+    new Promise<void>((start, reject) => {
+      if (urgent) queue.unshift({ start, reject });
+      else queue.push({ start, reject });
+    });
+
   return {
-    run<T>(task: () => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        const start = (): void => {
-          let result: Promise<T>;
-          try {
-            result = task();
-          } catch (err) {
-            result = Promise.reject(err as Error);
-          }
-          result.then(resolve, reject).finally(release);
-        };
-        if (inFlight < max) {
-          inFlight += 1;
-          start();
-        } else if (opts.urgent === true) {
-          queue.unshift({ start, reject });
-        } else {
-          queue.push({ start, reject });
-        }
-      });
+    async run<T>(task: () => Promise<T>, opts?: { urgent?: boolean }): Promise<T> {
+      if (inFlight < max) inFlight += 1;
+      else await wait(opts?.urgent === true);
+      try {
+        return await task();
+      } finally {
+        release();
+      }
     },
     stats: () => ({ inFlight, queued: queue.length }),
     drain(reason: Error): void {

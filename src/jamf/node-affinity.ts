@@ -23,7 +23,9 @@ export const groupKey = (id: number): string => `group:${id}`;
 
 /** The balancer cookies a response sets, as a `Cookie` header value; undefined when none. */
 export function stickyCookieOf(setCookie: string | string[] | undefined): string | undefined {
-  const lines = setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie];
+  // Most responses set no cookie: no allocation for them, as this runs on every Jamf call.
+  if (setCookie === undefined || setCookie.length === 0) return undefined;
+  const lines = Array.isArray(setCookie) ? setCookie : [setCookie];
   const pairs = new Map<string, string>();
   for (const line of lines) {
     const pair = line.split(';', 1)[0] ?? '';
@@ -72,6 +74,8 @@ export function createNodeAffinity(now: () => number, pinMs = PIN_MS): NodeAffin
 
   return {
     pinFor(keys) {
+      // Nothing created lately (most of the time): no clock read, no scan.
+      if (pins.size === 0) return undefined;
       const at = now();
       let best: (Pin & { pinnedAt: number }) | undefined;
       for (const key of keys) {

@@ -73,6 +73,8 @@ export function createPrivilegeRefusals(opts: PrivilegeRefusalOptions): Privileg
     },
 
     granted(method, route) {
+      // Runs on every successful call; nothing is held almost always, so no key is built then.
+      if (refusals.size === 0) return;
       const call = key(method, route);
       const refusal = refusals.get(call);
       if (refusal === undefined) return;

@@ -12,6 +12,8 @@ export interface IssuedToken {
 
 export interface TokenSource {
   get(): Promise<string>;
+  /** The cached token while it needs no refresh, else undefined (then `get()` refreshes). */
+  current?(): string | undefined;
   /** Forget `token` after Jamf rejected it; a no-op when a newer token is already cached. */
   invalidate(token: string): void;
 }
@@ -49,9 +51,13 @@ export function createTokenManager(opts: TokenManagerOptions): TokenSource {
     return issued.token;
   };
 
+  const current = (): string | undefined => (cached !== undefined && opts.now() < cached.refreshAt ? cached.token : undefined);
+
   return {
+    current,
     get(): Promise<string> {
-      if (cached !== undefined && opts.now() < cached.refreshAt) return Promise.resolve(cached.token);
+      const token = current();
+      if (token !== undefined) return Promise.resolve(token);
       pending ??= refresh().finally(() => {
         pending = undefined;
       });

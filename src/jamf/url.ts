@@ -42,11 +42,28 @@ export function encodeSegment(value: string | number): string {
  * as the log label, so raw usernames and emails never reach a log line (design.md §7.10).
  */
 export function fillRoute(template: string, params: Record<string, string | number> = {}): string {
-  return template.replace(/:([A-Za-z]+)/g, (_m, key: string) => {
+  const parts = routeParts(template);
+  let out = parts[0] ?? '';
+  for (let i = 1; i < parts.length; i += 2) {
+    const key = parts[i] as string;
     const value = params[key];
     if (value === undefined) throw new Error(`missing route parameter ${key} for ${template}`);
-    return encodeSegment(value);
-  });
+    out += (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : encodeSegment(value)) + (parts[i + 1] ?? '');
+  }
+  return out;
+}
+
+/** Templates are the module constants (a dozen), so their split is kept rather than redone per call. */
+const ROUTE_PARTS = new Map<string, string[]>();
+
+/** `/a/:id/b` → ['/a/', 'id', '/b']: literal text at even indexes, parameter names at odd ones. */
+function routeParts(template: string): string[] {
+  let parts = ROUTE_PARTS.get(template);
+  if (parts === undefined) {
+    parts = template.split(/:([A-Za-z]+)/);
+    if (ROUTE_PARTS.size < 100) ROUTE_PARTS.set(template, parts);
+  }
+  return parts;
 }
 
 /** Joins the prefix and a path that starts with `/`, never producing `//`. */

@@ -1,9 +1,10 @@
 /**
  * The one place that turns objects into Classic API XML and back (jamf-pro-api.md §2.2, §7.1).
- * Values are always escaped by the builder, never concatenated into markup.
+ * Values are always escaped by `escapeXml`, never concatenated into markup raw.
  */
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import { JamfError } from './errors.js';
+import { parseClassicXml } from './xml-fast-parse.js';
 
 export type XmlValue = string | number | boolean | XmlObject | XmlObject[];
 export interface XmlObject {
@@ -14,97 +15,92 @@ const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
 /**
  * `& < > " '` as entities, and CR as `&#13;` the way ruby-jss sends it (§7.1): a raw CR would be
- * normalised away by the receiving XML parser (XML 1.0 §2.11). `&` must come first.
+ * normalised away by the receiving XML parser (XML 1.0 §2.11).
  */
-const ENTITIES = [
-  { regex: /&/g, val: '&amp;' },
-  { regex: /</g, val: '&lt;' },
-  { regex: />/g, val: '&gt;' },
-  { regex: /"/g, val: '&quot;' },
-  { regex: /'/g, val: '&apos;' },
-  { regex: /\r/g, val: '&#13;' },
-];
+const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
+const NEEDS_ESCAPE = /[&<>"'\r]/;
+const ESCAPABLE = /[&<>"'\r]/g;
 
-const builder = new XMLBuilder({
-  ignoreAttributes: true,
-  format: false,
-  // '' must become `<position></position>`: an empty element is how a Classic PUT clears a field (§2.6).
-  suppressEmptyNode: false,
-  processEntities: true,
-  entities: ENTITIES,
-  // `entities` is a real fast-xml-builder option (it replaces the default table) missing from its typings.
-} as ConstructorParameters<typeof XMLBuilder>[0]);
+export function escapeXml(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPABLE, (ch) => ESCAPES[ch] ?? ch) : value;
+}
 
-/** Wrapper element → its repeated child. Those children are arrays even when there is one. */
-const LIST_CHILD: Record<string, string> = {
-  users: 'user',
-  user_groups: 'user_group',
-  extension_attributes: 'extension_attribute',
-  sites: 'site',
-  user_additions: 'user',
-  user_deletions: 'user',
-  computers: 'computer',
-  mobile_devices: 'mobile_device',
-  peripherals: 'peripheral',
-  vpp_assignments: 'vpp_assignment',
-  criteria: 'criterion',
-};
-
+/**
+ * Options chosen for cost as much as for meaning: fast-xml-parser v5 builds a jPath string per
+ * element while `jPath` is on and calls `isArray` for each, and `htmlEntities: true` merges the
+ * ~2,000 HTML entity names into a fresh map on every parse; together they made a user record's
+ * parse 2.3 times slower. Repeated children are read through `listOf`, which takes one child or
+ * many alike, so no element needs to be forced into an array.
+ */
 const parser = new XMLParser({
   ignoreAttributes: true,
   // Strings only: a username like "007" or "true" must not become a number or a boolean.
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
-  // Decodes numeric references such as `&#13;` besides the five XML entities.
-  htmlEntities: true,
-  isArray: (name: string, jpath: unknown) => {
-    const segments = String(jpath).split('.');
-    const parent = segments[segments.length - 2];
-    return parent !== undefined && LIST_CHILD[parent] === name;
-  },
+  jPath: false,
+  // An object (even empty) keeps numeric references such as `&#13;` decoded besides the five XML
+  // entities, without the HTML names, which are not XML and which Jamf does not send (§7.1).
+  htmlEntities: {} as unknown as boolean,
 });
+
+/** Code points XML 1.0 (§2.2 `Char`) cannot carry; a lone surrogate counts as one. */
+const ILLEGAL_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /** First code point that XML 1.0 (§2.2 `Char`) cannot carry, or undefined. */
 export function findIllegalXmlChar(value: string): number | undefined {
-  for (const ch of value) {
-    const cp = ch.codePointAt(0) ?? 0;
-    const legal =
-      cp === 0x9 ||
-      cp === 0xa ||
-      cp === 0xd ||
-      (cp >= 0x20 && cp <= 0xd7ff) ||
-      (cp >= 0xe000 && cp <= 0xfffd) ||
-      (cp >= 0x10000 && cp <= 0x10ffff);
-    if (!legal) return cp;
-  }
-  return undefined;
+  const match = ILLEGAL_XML_CHAR.exec(value);
+  return match === null ? undefined : match[0].codePointAt(0);
 }
 
-function assertLegal(value: XmlValue, path: string): void {
-  if (typeof value === 'string') {
-    const cp = findIllegalXmlChar(value);
-    if (cp !== undefined) {
-      // Rejected rather than stripped: silently changing a username would create a different user.
-      const hex = cp.toString(16).toUpperCase().padStart(4, '0');
-      throw new JamfError('bad_request', `${path} contains U+${hex}, which XML 1.0 cannot carry`);
-    }
-  } else if (Array.isArray(value)) {
-    value.forEach((item) => assertLegal(item, path));
-  } else if (typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) assertLegal(child, key);
+function legalText(value: string, path: string): string {
+  const cp = findIllegalXmlChar(value);
+  if (cp !== undefined) {
+    // Rejected rather than stripped: silently changing a username would create a different user.
+    const hex = cp.toString(16).toUpperCase().padStart(4, '0');
+    throw new JamfError('bad_request', `${path} contains U+${hex}, which XML 1.0 cannot carry`);
   }
+  return escapeXml(value);
+}
+
+/** `<name>…</name>` for one value; '' becomes `<position></position>`, which clears a field on PUT (§2.6). */
+function element(name: string, value: XmlValue): string {
+  if (Array.isArray(value)) {
+    let out = '';
+    for (const item of value) out += element(name, item);
+    return out;
+  }
+  const inner = typeof value === 'object' ? children(value) : legalText(typeof value === 'string' ? value : String(value), name);
+  return `<${name}>${inner}</${name}>`;
+}
+
+function children(body: XmlObject): string {
+  let out = '';
+  for (const name in body) {
+    const value = body[name];
+    if (value !== undefined) out += element(name, value);
+  }
+  return out;
 }
 
 /** `<?xml …UTF-8?><root>…</root>`; throws JamfError bad_request for characters XML cannot carry. */
 export function buildXml(root: string, body: XmlObject): string {
-  assertLegal(body, root);
-  return XML_DECLARATION + (builder.build({ [root]: body }) as string);
+  // Element names come from this codebase only; values are escaped and checked on the way.
+  return XML_DECLARATION + element(root, body);
 }
 
-/** Lenient parse: any root, no validation, values as strings. Returns `{}` for an empty body. */
+/**
+ * Lenient parse: any root, no validation, values as strings. Returns `{}` for an empty body. A
+ * repeated element is an array only when it occurs more than once: read lists with `listOf`.
+ */
 export function parseXml(text: string): XmlObject {
-  return parser.parse(text.replace(/^\uFEFF/, '')) as XmlObject;
+  const xml = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return parseClassicXml(xml) ?? parseXmlFully(xml);
+}
+
+/** fast-xml-parser alone, without the fast path: what `parseClassicXml` must agree with. */
+export function parseXmlFully(xml: string): XmlObject {
+  return parser.parse(xml) as XmlObject;
 }
 
 /** The element under whatever root the response has (§4.6: user, static_user_group, user_group…). */

@@ -71,6 +71,19 @@ export function createGroupChanges(deps: GroupChangesDeps) {
     });
   }
 
+  /** Deactivated members keep the group's name for their reactivation's answer (ports.ts JamfSnapshot.groups). */
+  function renameInTombstones(groupId: number, name: string) {
+    const stale = store.tombstonesInGroup(groupId).filter((t) => t.jamfSnapshot?.groups?.some((g) => g.id === groupId && g.name !== name));
+    if (stale.length === 0) return;
+    store.transaction(() => {
+      for (const t of stale) {
+        const snapshot = t.jamfSnapshot as NonNullable<UserRecord['jamfSnapshot']>;
+        const groups = (snapshot.groups ?? []).map((g) => (g.id === groupId ? { ...g, name } : g));
+        store.putUser({ ...t, jamfSnapshot: { ...snapshot, groups } });
+      }
+    });
+  }
+
   function touchRecord(id: string, externalId: string | null | undefined) {
     const existing = store.getGroup(id);
     const stamp = deps.now();
@@ -196,6 +209,7 @@ export function createGroupChanges(deps: GroupChangesDeps) {
         setTombstoneMembership(add.tombstones, groupId, true);
         setTombstoneMembership(remove.tombstones, groupId, false);
       }
+      if (write.name !== undefined) renameInTombstones(groupId, write.name);
       touchRecord(id, c.externalId);
     };
     try {

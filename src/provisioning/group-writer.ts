@@ -42,7 +42,9 @@ interface Entry {
   change: GroupWrite;
   /** Runs once the change is in Jamf, before any later write to the group starts. */
   apply?: () => void;
-  resolve: () => void;
+  /** `renameSeq` when the change was queued. */
+  queuedAt: number;
+  resolve: (renamed: string | undefined) => void;
   reject: (err: unknown) => void;
 }
 
@@ -106,6 +108,9 @@ export function createGroupWriter(deps: GroupWriterDeps) {
   /** Groups this server deleted: later writes fail at once (Jamf never reuses an id). */
   const deleted = new Set<number>();
   const stats = { puts: 0, changes: 0 };
+  /** The last name each group was given by a PUT of this writer, and when (a counter, not a clock). */
+  const renames = new Map<number, { name: string; seq: number }>();
+  let renameSeq = 0;
 
   function enqueue(groupId: number, kind: Slot['kind'], entry: Entry): void {
     let queue = queues.get(groupId);
@@ -128,11 +133,12 @@ export function createGroupWriter(deps: GroupWriterDeps) {
     queues.delete(groupId);
   }
 
-  function succeed(entries: readonly Entry[]): void {
+  function succeed(groupId: number, entries: readonly Entry[]): void {
+    const renamed = renames.get(groupId);
     for (const e of entries) {
       try {
         e.apply?.();
-        e.resolve();
+        e.resolve(renamed !== undefined && renamed.seq > e.queuedAt ? renamed.name : undefined);
       } catch (err) {
         e.reject(err);
       }
@@ -149,7 +155,8 @@ export function createGroupWriter(deps: GroupWriterDeps) {
       return fail(entries, err);
     }
     deleted.add(groupId);
-    succeed(entries);
+    renames.delete(groupId);
+    succeed(groupId, entries);
   }
 
   /** Additions Jamf refused: the ids among them that no Jamf user has (reads only on this path). */
@@ -158,10 +165,6 @@ export function createGroupWriter(deps: GroupWriterDeps) {
     return new Set(found.filter((f) => f.user === null).map((f) => f.id));
   }
 
-  /**
-   * Sends the merged PUT; on a refusal that belongs to some of the changes only, drops those
-   * (failing their callers) or the no-op removals, and sends the rest again.
-   */
   /** What a refused PUT taught about the group, so the next attempt sends only what still applies. */
   interface Learned {
     /** The group as read after a refusal: additions it has and removals it lacks are dropped. */
@@ -181,12 +184,13 @@ export function createGroupWriter(deps: GroupWriterDeps) {
     for (;;) {
       let update = mergeWrites(live.map((e) => e.change));
       if (update && learned.seen) update = remainingUpdate(learned.seen, update);
-      if (!update) return succeed(live);
+      if (!update) return succeed(groupId, live);
       stats.puts += 1;
       stats.changes += live.length;
       try {
         await jamf.updateGroup(groupId, update);
-        return succeed(live);
+        if (update.name !== undefined) renames.set(groupId, { name: update.name, seq: ++renameSeq });
+        return succeed(groupId, live);
       } catch (err) {
         let rest: Entry[] | undefined;
         try {
@@ -237,14 +241,16 @@ export function createGroupWriter(deps: GroupWriterDeps) {
   return {
     /**
      * Resolves once a PUT carrying `change` succeeded (at once, in order, when it has nothing for
-     * Jamf); `apply` runs right then, before any later write to the group.
+     * Jamf); `apply` runs right then, before any later write to the group. The value is the
+     * group's name when this writer renamed it after the change was queued (that rename's PUT
+     * or the one carrying the change), so a caller that knew the name before knows it after.
      */
-    update(groupId: number, change: GroupWrite, apply?: () => void): Promise<void> {
-      return new Promise((resolve, reject) => enqueue(groupId, 'put', { change, apply, resolve, reject }));
+    update(groupId: number, change: GroupWrite, apply?: () => void): Promise<string | undefined> {
+      return new Promise((resolve, reject) => enqueue(groupId, 'put', { change, apply, queuedAt: renameSeq, resolve, reject }));
     },
     /** Deletes the group after the writes queued before it; concurrent deletes share one call. */
     delete(groupId: number, apply?: () => void): Promise<void> {
-      return new Promise((resolve, reject) => enqueue(groupId, 'delete', { change: {}, apply, resolve, reject }));
+      return new Promise((resolve, reject) => enqueue(groupId, 'delete', { change: {}, apply, queuedAt: renameSeq, resolve: () => resolve(), reject }));
     },
     isDeleted: (groupId: number) => deleted.has(groupId),
     stats: (): GroupWriterStats => {

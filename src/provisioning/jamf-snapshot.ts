@@ -13,7 +13,8 @@ import type { MappedJamfWrite } from './user-mapping.js';
 /** null when the record was not read from the Classic API (which alone has these elements). */
 export function snapshotOf(user: JamfUser): JamfSnapshot | null {
   if (user.extras === undefined) return null;
-  return { jamfId: user.id, managedAppleId: user.managedAppleId, extras: user.extras };
+  const groups = user.groups.filter((g) => !g.isSmart).map((g) => ({ id: g.id, name: g.name }));
+  return { jamfId: user.id, managedAppleId: user.managedAppleId, extras: user.extras, groups };
 }
 
 /** The parts of a snapshot that name no other Jamf object, so Jamf cannot refuse them as missing. */

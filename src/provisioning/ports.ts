@@ -1,4 +1,4 @@
-import type { JamfApi, JamfUserExtras } from '../jamf/types.js';
+import type { JamfApi, JamfRef, JamfUserExtras } from '../jamf/types.js';
 
 /** The Jamf calls provisioning uses; the real adapter is `createJamfClient`. */
 export type JamfDirectory = Pick<
@@ -51,6 +51,12 @@ export interface JamfSnapshot {
   jamfId: number;
   managedAppleId: string;
   extras: JamfUserExtras;
+  /**
+   * Names of the static groups it was in, as Jamf held them then and as this server renamed them
+   * since: a reactivation answers with them instead of listing every group (design.md §5).
+   * Absent on tombstones written before it was kept.
+   */
+  groups?: JamfRef[];
 }
 
 export interface GroupRecord {

@@ -10,6 +10,7 @@ import { isJamfError } from '../jamf/errors.js';
 import type { JamfUser } from '../jamf/types.js';
 import { conflict, fromJamfError, jamfCall } from './errors.js';
 import type { GroupWriter } from './group-writer.js';
+import type { JamfIdList } from './jamf-id-list.js';
 import { restoreExtras, snapshotOf, snapshotWrite } from './jamf-snapshot.js';
 import type { NameClaims } from './name-claims.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
@@ -17,12 +18,26 @@ import { toJamfWrite } from './user-mapping.js';
 
 export type UserEvent = 'created' | 'deactivated' | 'reactivated' | 'deleted';
 
+/** A static group a reactivation put the user back in; `name` unknown for a tombstone that kept none. */
+export interface RestoredGroup {
+  id: number;
+  name: string | undefined;
+}
+
+export interface ReactivationResult {
+  record: UserRecord;
+  jamfUser: JamfUser;
+  groups: RestoredGroup[];
+}
+
 export interface UserLifecycleDeps {
   jamf: Pick<JamfDirectory, 'createUser' | 'deleteUser' | 'getUserByName' | 'updateUser'>;
   store: StateStore;
   logger: Logger;
   names: NameClaims;
   groupWriter: Pick<GroupWriter, 'update' | 'isDeleted'>;
+  /** Told of every Jamf user created here, so an import's id list holds it. */
+  jamfUsers: Pick<JamfIdList, 'added'>;
   /**
    * A reactivation that finds a Jamf user of its userName that no SCIM user claims takes it over
    * (Jamf creates end users by itself when a username is assigned to a device: Jamf Pro admin
@@ -111,25 +126,47 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
     return jamfId;
   }
 
-  async function finishReactivation(record: UserRecord, resumed: boolean): Promise<{ record: UserRecord; jamfUser: JamfUser }> {
+  /**
+   * Re-adds the user to its static groups, all at once: each goes through its group's writer, so
+   * reactivations of several members of one group share a PUT (group-writer.ts), and no group
+   * waits for another. Resolves with the groups restored, named as the tombstone knows them or by
+   * a rename the writer sent after the writes were queued.
+   */
+  async function restoreGroups(record: UserRecord, jamfId: number): Promise<RestoredGroup[]> {
+    const known = new Map((record.jamfSnapshot?.groups ?? []).map((g) => [g.id, g.name]));
+    const groupIds = keptGroups(record.groupIds);
+    const outcomes = await Promise.allSettled(groupIds.map((groupId) => deps.groupWriter.update(groupId, { add: [jamfId] })));
+    const restored: RestoredGroup[] = [];
+    let failure: unknown;
+    outcomes.forEach((outcome, i) => {
+      const id = groupIds[i] as number;
+      if (outcome.status === 'fulfilled') {
+        restored.push({ id, name: outcome.value ?? known.get(id) });
+        return;
+      }
+      const err: unknown = outcome.reason;
+      // The group was deleted while the user was inactive: nothing to restore.
+      if (isJamfError(err, 'not_found')) return;
+      logger.warn({ groupId: id, err: (err as Error).message }, 'reactivation could not restore a group membership yet');
+      failure ??= err;
+    });
+    // The row stays 'reactivating' with its Jamf id, so the next request re-adds the groups
+    // (additions are idempotent in Jamf) instead of creating the user again.
+    if (failure !== undefined) throw fromJamfError(failure);
+    return restored;
+  }
+
+  async function finishReactivation(record: UserRecord, resumed: boolean): Promise<ReactivationResult> {
     const write = toJamfWrite({ ...record.attributes, userName: record.userName });
     let jamfId = record.jamfId;
-    if (jamfId === null) {
-      jamfId = await createForReactivation(record, resumed);
-      store.putUser({ ...record, jamfId });
-    }
-    for (const groupId of keptGroups(record.groupIds)) {
-      try {
-        await deps.groupWriter.update(groupId, { add: [jamfId] });
-      } catch (err) {
-        // The group was deleted while the user was inactive: nothing to restore.
-        if (isJamfError(err, 'not_found')) continue;
-        // The row stays 'reactivating' with its Jamf id, so the next request re-adds the groups
-        // (additions are idempotent in Jamf) instead of creating the user again.
-        logger.warn({ groupId, err: (err as Error).message }, 'reactivation could not restore a group membership yet');
-        throw fromJamfError(err);
-      }
-    }
+    if (jamfId === null) jamfId = await createForReactivation(record, resumed);
+    deps.jamfUsers.added(jamfId);
+    // A group rename is the one change to the row that can land meanwhile (group-changes.ts
+    // renames the group in its tombstones without the member's lock): the names are read in the
+    // same synchronous step that queues the group writes, so the writer reports any later one.
+    const current = { ...record, jamfId, jamfSnapshot: store.getUser(record.scimId)?.jamfSnapshot ?? record.jamfSnapshot };
+    if (record.jamfId === null) store.putUser(current);
+    const groups = await restoreGroups(current, jamfId);
     const done: UserRecord = {
       ...record,
       jamfId,
@@ -153,7 +190,7 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
       managedAppleId: record.jamfSnapshot?.managedAppleId ?? '',
       groups: [],
     };
-    return { record: done, jamfUser };
+    return { record: done, jamfUser, groups };
   }
 
   /** Finishes a step left half-done; the row as it stands after. Holds the user's name lock. */

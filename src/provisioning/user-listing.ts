@@ -9,8 +9,9 @@ import type { Logger } from 'pino';
 import type { JamfUser, JamfUserSummary } from '../jamf/types.js';
 import { resourceComparator, sortResources, type ResourceSort } from '../scim/sort.js';
 import { fromJamfError, jamfCall } from './errors.js';
+import type { JamfIdList } from './jamf-id-list.js';
 import { mapLimit, type KeyedLock } from './keyed-lock.js';
-import type { JamfDirectory, StateStore } from './ports.js';
+import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
 import type { UserLifecycle } from './user-lifecycle.js';
 import type { ResourceContext, ScimObject } from './user-mapping.js';
 import type { UserList, UserListQuery, UserReads } from './user-reads.js';
@@ -23,6 +24,10 @@ export interface UserListingDeps {
   withLock: KeyedLock;
   lifecycle: UserLifecycle;
   reads: Pick<UserReads, 'lookupCandidates' | 'fromJamfUsers' | 'tombstoneResource' | 'allTombstones'>;
+  /** The Classic id list an import pages through (jamf-id-list.ts). */
+  idList: Pick<JamfIdList, 'ids'>;
+  /** Rows a failure left mid-lifecycle (pending-rows.ts). */
+  pending: () => UserRecord[];
 }
 
 const CLASSIC_SORT = (a: { id: number }, b: { id: number }) => a.id - b.id;
@@ -60,9 +65,8 @@ export function createUserListing(deps: UserListingDeps) {
         const skip = offset - first * size;
         return { total: page.totalCount, users: users.slice(skip, skip + count) };
       }
-      const all = (await jamf.listUsers()).sort(CLASSIC_SORT);
-      const ids = all.slice(offset, offset + count).map((u) => u.id);
-      return { total: all.length, users: await readJamfUsers(ids) };
+      const all = await deps.idList.ids(offset === 0);
+      return { total: all.length, users: await readJamfUsers(all.slice(offset, offset + count)) };
     } catch (err) {
       throw fromJamfError(err);
     }
@@ -92,8 +96,7 @@ export function createUserListing(deps: UserListingDeps) {
    * Jamf still fails, the listing goes on and the next request tries again.
    */
   async function settlePending(): Promise<void> {
-    for (const row of allTombstones()) {
-      if (row.status === 'inactive') continue;
+    for (const row of deps.pending()) {
       await withLock(row.scimId, async () => {
         const fresh = store.getUser(row.scimId);
         if (fresh?.status !== 'deactivating' && fresh?.status !== 'reactivating') return;

@@ -65,6 +65,8 @@ const LINE_ENDS = /\r\n?/g;
  * values stored before the SCIM layer refused them.
  */
 export function sameInJamf(sent: string | undefined, held: string): boolean {
+  // The common case, and four regex passes less per field and request.
+  if (sent === held) return true;
   const norm = (v: string) => jamfSafe(v).replace(LINE_ENDS, '\n').trim();
   return norm(sent ?? '') === norm(held);
 }

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { GroupWriter } from './group-writer.js';
+import { createJamfIdList } from './jamf-id-list.js';
 import { createKeyedLock } from './keyed-lock.js';
 import { createNameClaims } from './name-claims.js';
+import { trackPendingRows } from './pending-rows.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
 import { createUserLifecycle, type UserEvent } from './user-lifecycle.js';
 import { primaryValue } from './user-mapping.js';
@@ -31,7 +33,8 @@ export interface UserServiceDeps {
  * (user-lifecycle.ts). One lock per SCIM id serialises everything that decides about a user.
  */
 export function createUserService(deps: UserServiceDeps) {
-  const { jamf, store, logger } = deps;
+  const { jamf, logger } = deps;
+  const { store, pending } = trackPendingRows(deps.store);
   const withLock = createKeyedLock();
   const names = createNameClaims('user');
   const now = () => (deps.now ? deps.now() : new Date()).toISOString();
@@ -47,10 +50,11 @@ export function createUserService(deps: UserServiceDeps) {
     return owner && owner.scimId !== scimId ? null : id;
   }
 
-  const lifecycle = createUserLifecycle({ jamf, store, logger, names, groupWriter: deps.groupWriter, adoptJamfUsers: deps.adoptJamfUsers ?? true, now, emit });
+  const idList = createJamfIdList({ listUsers: () => jamf.listUsers(), now: () => (deps.now ? deps.now() : new Date()).getTime() });
+  const lifecycle = createUserLifecycle({ jamf, store, logger, names, groupWriter: deps.groupWriter, jamfUsers: idList, adoptJamfUsers: deps.adoptJamfUsers ?? true, now, emit });
   const reads = createUserReads({ jamf, store, withLock, names, lifecycle, jamfIdFor });
-  const listing = createUserListing({ jamf, store, logger, readConcurrency: deps.readConcurrency, withLock, lifecycle, reads });
-  const writes = createUserWrites({ jamf, store, withLock, names, lifecycle, reads, jamfIdFor, now, emit });
+  const listing = createUserListing({ jamf, store, logger, readConcurrency: deps.readConcurrency, withLock, lifecycle, reads, idList, pending });
+  const writes = createUserWrites({ jamf, store, withLock, names, lifecycle, reads, jamfIdFor, jamfUsers: idList, now, emit });
 
   /** Store rows that resolve a SCIM user id to the Jamf id groups use. */
   function jamfIdOfMember(scimId: string): { jamfId: number | null; record: UserRecord | null } {

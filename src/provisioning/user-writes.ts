@@ -8,6 +8,7 @@ import { isJamfError } from '../jamf/errors.js';
 import type { JamfUser } from '../jamf/types.js';
 import { ScimError } from '../scim/errors.js';
 import { conflict, fromJamfError, invalidValue, notFound } from './errors.js';
+import type { JamfIdList } from './jamf-id-list.js';
 import type { KeyedLock } from './keyed-lock.js';
 import { nameKey, type NameClaims } from './name-claims.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
@@ -36,6 +37,8 @@ export interface UserWritesDeps {
   lifecycle: UserLifecycle;
   reads: Pick<UserReads, 'loadLocked' | 'groupNames' | 'tombstoneResource'>;
   jamfIdFor: (scimId: string, record: UserRecord | null) => number | null;
+  /** Told of every Jamf user created here, so an import's id list holds it. */
+  jamfUsers: Pick<JamfIdList, 'added'>;
   now: () => string;
   emit: (event: UserEvent) => void;
 }
@@ -90,6 +93,7 @@ export function createUserWrites(deps: UserWritesDeps) {
       } catch (err) {
         return jamfConflict(err, userName);
       }
+      deps.jamfUsers.added(jamfId);
       const record: UserRecord = { ...base, scimId: String(jamfId), jamfId, status: 'active', writtenFullName: write.fullName };
       store.putUser(record);
       deps.emit('created');
@@ -192,14 +196,14 @@ export function createUserWrites(deps: UserWritesDeps) {
         if (err instanceof ScimError && err.status === 409) store.putUser(record);
         throw err;
       }
-      const { record: done, jamfUser } = finished;
-      const restored = lifecycle.keptGroups(record.groupIds);
-      if (restored.length > 0) {
-        const groupNames = (await reads.groupNames()) ?? new Map<number, string>();
-        jamfUser.groups = restored
-          .filter((g) => groupNames.has(g))
-          .map((g) => ({ id: g, name: groupNames.get(g) as string, isSmart: false }));
-      }
+      const { record: done, jamfUser, groups } = finished;
+      // The names come with the tombstone (design.md §5: no group list for the answer); only a
+      // group recorded while the user was inactive, whose name the server never saw, needs one.
+      const listed = groups.some((g) => g.name === undefined) ? await reads.groupNames() : null;
+      jamfUser.groups = groups.flatMap((g) => {
+        const name = g.name ?? listed?.get(g.id);
+        return name === undefined ? [] : [{ id: g.id, name, isSmart: false }];
+      });
       return userFromJamf(jamfUser, done, ctx, { withGroups: true });
     });
   }

@@ -15,17 +15,41 @@ export interface ResolvedAttribute {
   subDefinition?: AttributeDefinition;
 }
 
+/**
+ * Definitions by lower-cased name, per definition list. The lists are the fixed schema tables
+ * (or copies made once, see `coreAttributes`), so an index never goes stale; body parsing looks
+ * up every key it is sent, and a scan lower-casing each name was a visible part of a POST.
+ */
+const byName = new WeakMap<readonly AttributeDefinition[], Map<string, AttributeDefinition>>();
+
 export function findDefinition(
   definitions: readonly AttributeDefinition[] | undefined,
   name: string,
 ): AttributeDefinition | undefined {
-  const lower = name.toLowerCase();
-  return definitions?.find((definition) => definition.name.toLowerCase() === lower);
+  if (definitions === undefined) return undefined;
+  let index = byName.get(definitions);
+  if (index === undefined) {
+    index = new Map();
+    // The first of a name wins, as the scan it replaces found it.
+    for (const definition of definitions) {
+      const lower = definition.name.toLowerCase();
+      if (!index.has(lower)) index.set(lower, definition);
+    }
+    byName.set(definitions, index);
+  }
+  return index.get(name.toLowerCase());
 }
 
-/** Core and common (RFC 7643 §3.1) attributes of a resource type. */
-export function coreAttributes(resourceType: ResourceTypeName): AttributeDefinition[] {
-  return [...COMMON_ATTRIBUTES, ...RESOURCE_SCHEMAS[resourceType].core.attributes];
+const CORE_ATTRIBUTES = new Map<ResourceTypeName, readonly AttributeDefinition[]>();
+
+/** Core and common (RFC 7643 §3.1) attributes of a resource type; one frozen list per type. */
+export function coreAttributes(resourceType: ResourceTypeName): readonly AttributeDefinition[] {
+  let list = CORE_ATTRIBUTES.get(resourceType);
+  if (list === undefined) {
+    list = Object.freeze([...COMMON_ATTRIBUTES, ...RESOURCE_SCHEMAS[resourceType].core.attributes]);
+    CORE_ATTRIBUTES.set(resourceType, list);
+  }
+  return list;
 }
 
 export function extensionSchemas(resourceType: ResourceTypeName): SchemaDefinition[] {

@@ -7,7 +7,7 @@
  * so a projection never changes it. Tags are weak (`W/"…"`): the version names the resource's
  * content, not a byte-exact body (RFC 7232 §2.1; RFC 7644 §3.14 shows weak tags).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ResourceTypeName } from './schemas.js';
 
 type Json = Record<string, unknown>;
@@ -54,8 +54,9 @@ export function isVersionable(resource: Json, type: ResourceTypeName): boolean {
 /** The weak entity tag of a resource (the value of `meta.version` and of `ETag`). */
 export function resourceVersion(resource: Json): string {
   const inactiveUser = resource.active === false;
-  const digest = createHash('sha256').update(JSON.stringify(basis(resource, inactiveUser, 0))).digest();
-  return `W/"${digest.subarray(0, 18).toString('base64url')}"`;
+  // The first 18 bytes of the digest are its first 24 base64url characters. The one-shot `hash`
+  // costs a third of a Hash object's create/update/digest on these short inputs.
+  return `W/"${hash('sha256', JSON.stringify(basis(resource, inactiveUser, 0)), 'base64url').slice(0, 24)}"`;
 }
 
 /** A copy of `resource` with `meta.version` set. */

@@ -9,6 +9,8 @@ import type { ResolvedAttribute } from './attributes.js';
 import { coerceBoolean } from './canonicalise.js';
 import { ScimError, badRequest } from './errors.js';
 import { tokenizeFilter } from './filter-tokens.js';
+import { deepFreezeJson } from './json.js';
+import { Lru } from './lru.js';
 import type { AttributeDefinition, ResourceTypeName } from './schemas.js';
 
 export type { AttrExp, Compare, Filter, LogExp, NotFilter, Suffix, ValuePath } from 'scim2-parse-filter';
@@ -86,9 +88,29 @@ function rewriteTokens(tokens: Token[]): Token[] {
   return out;
 }
 
-/** Parses a (URL-decoded) SCIM filter and normalises it; see {@link normaliseFilter}. */
+/**
+ * ASTs `normaliseFilter` produced, per resource type. Normalising is idempotent, and the list
+ * path normalises the same AST up to three times (parse, indexed lookup, compile); a marked AST
+ * is returned as it is. The ASTs are frozen, so a marked one cannot have changed since.
+ */
+const normalised: Record<ResourceTypeName, WeakSet<Filter>> = { User: new WeakSet(), Group: new WeakSet() };
+
+/**
+ * Parsed filters by resource type and text, most recently used last. A filter's meaning depends
+ * only on its text and the schemas, which are fixed, so an entry cannot go stale; the bound
+ * keeps an IdP that filters by every userName in turn from growing it.
+ */
+const parsed = new Lru<Filter>(256);
+
+/** Parses a (URL-decoded) SCIM filter and normalises it; see {@link normaliseFilter}. The AST is frozen. */
 export function parseFilter(text: string, resourceType: ResourceTypeName): Filter {
-  return normaliseFilter(parseSyntax(text), resourceType);
+  const key = `${resourceType} ${text}`;
+  let ast = parsed.get(key);
+  if (ast === undefined) {
+    ast = normaliseFilter(parseSyntax(text), resourceType);
+    parsed.set(key, ast);
+  }
+  return ast;
 }
 
 /**
@@ -126,7 +148,10 @@ type Scope = { resourceType: ResourceTypeName } | { parent: ResolvedAttribute; s
  * invalidFilter.
  */
 export function normaliseFilter(ast: Filter, resourceType: ResourceTypeName): Filter {
-  return normaliseNode(ast, { resourceType });
+  if (normalised[resourceType].has(ast)) return ast;
+  const result = deepFreezeJson(normaliseNode(ast, { resourceType }));
+  normalised[resourceType].add(result);
+  return result;
 }
 
 function normaliseNode(node: Filter, scope: Scope): Filter {

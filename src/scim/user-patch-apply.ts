@@ -43,7 +43,25 @@ export function applyStep(resource: JsonObject, step: Step): void {
   if (step.kind === 'remove' && step.value !== undefined && Array.isArray(parent[attribute.name])) {
     return removeMatchingElements(parent, attribute.name, step.value);
   }
+  if (step.kind === 'set' && isPlainAssignment(parent, step)) {
+    parent[attribute.name] = step.value;
+    return;
+  }
   applyWithScimPatch(resource, step);
+}
+
+/**
+ * A core attribute without sub-attribute, holding no object or array, set to a simple value:
+ * scim-patch assigns it (its addOrReplaceAttribute returns the new value for both add and
+ * replace), so it is assigned here without the library's path parsing and navigation. That is
+ * the `replace title` / `replace active` an IdP sends most.
+ */
+function isPlainAssignment(parent: JsonObject, step: Extract<Step, { kind: 'set' }>): boolean {
+  const { attribute } = step.target;
+  if (attribute.extension !== undefined || attribute.subName !== undefined) return false;
+  if (typeof step.value === 'object' || step.value === undefined) return false;
+  const current = parent[attribute.name];
+  return current === undefined || current === null || typeof current !== 'object';
 }
 
 /**

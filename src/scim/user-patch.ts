@@ -38,23 +38,49 @@ const IGNORED_PATHS = new Set(['meta', 'groups', 'password', 'schemas']);
  * Errors are 400 with a detail naming the operation ("Operations[2]: …").
  */
 export function applyUserPatch(resource: JsonObject, body: unknown, context: PatchContext = {}): ScimUser {
-  const operations = parsePatchBody(body);
   const resourceId = context.resourceId ?? (typeof resource.id === 'string' ? resource.id : undefined);
+  return applySteps(resource, normaliseBody(body, resourceId));
+}
+
+function normaliseBody(body: unknown, resourceId: string | undefined): Step[] {
+  return parsePatchBody(body).flatMap((operation) => normaliseOperation(operation, resourceId));
+}
+
+function applySteps(resource: JsonObject, steps: readonly Step[]): ScimUser {
   const result = cloneJson(resource);
-  for (const operation of operations) {
-    for (const step of normaliseOperation(operation, resourceId)) applyStep(result, step);
-  }
+  for (const step of steps) applyStep(result, step);
   tidy(result);
   return result as ScimUser;
+}
+
+/** A PATCH body checked by `validateUserPatch`, to be applied by `applyPreparedUserPatch`. */
+export interface PreparedUserPatch {
+  readonly body: unknown;
+  readonly resourceId?: string;
+  /** The normalised operations, for one application; taken by the first. */
+  steps?: Step[];
 }
 
 /**
  * Checks a PATCH /Users body without a resource: syntax, paths, values and read-only
  * attributes. Only failures that depend on the current resource (a value filter that matches
- * nothing and cannot create an element) are left for `applyUserPatch`.
+ * nothing and cannot create an element) are left for `applyUserPatch`. The result applies the
+ * checked operations without parsing the body again.
  */
-export function validateUserPatch(body: unknown, context: PatchContext = {}): void {
-  for (const operation of parsePatchBody(body)) normaliseOperation(operation, context.resourceId);
+export function validateUserPatch(body: unknown, context: PatchContext = {}): PreparedUserPatch {
+  return { body, resourceId: context.resourceId, steps: normaliseBody(body, context.resourceId) };
+}
+
+/**
+ * `applyUserPatch` with the operations `validateUserPatch` normalised. Their values end up in
+ * the result, which later steps and the caller may change, so they serve one application;
+ * another (a retried update) normalises the body afresh.
+ */
+export function applyPreparedUserPatch(resource: JsonObject, prepared: PreparedUserPatch): ScimUser {
+  const { steps } = prepared;
+  prepared.steps = undefined;
+  if (steps === undefined || prepared.resourceId === undefined) return applyUserPatch(resource, prepared.body, { resourceId: prepared.resourceId });
+  return applySteps(resource, steps);
 }
 
 function normaliseOperation(operation: PatchOperation, resourceId: string | undefined): Step[] {

@@ -29,11 +29,12 @@ export function buildApp(deps: PipelineDeps, logger: boolean): FastifyInstance {
   });
 
   // First of all hooks: Tomcat refuses an oversized request before Jamf counts, queues or authenticates it.
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const error = headerLimitError(request);
-    if (!error) return;
+    if (!error) return done();
     const rendered = renderError(error, 'classic');
-    return reply.code(rendered.status).type(rendered.contentType).send(rendered.body);
+    // A callback hook answers by sending without calling done().
+    reply.code(rendered.status).type(rendered.contentType).send(rendered.body);
   });
 
   // Every body arrives as a string: Classic must see a JSON body to refuse it with 415 (§2.2), the

@@ -22,7 +22,7 @@ function requestLineBytes(request: FastifyRequest): number {
 function headerBytes(request: FastifyRequest): number {
   const raw = request.raw.rawHeaders;
   let bytes = 2;
-  for (let i = 0; i + 1 < raw.length; i += 2) bytes += Buffer.byteLength(`${raw[i]}: ${raw[i + 1]}\r\n`);
+  for (let i = 0; i + 1 < raw.length; i += 2) bytes += Buffer.byteLength(raw[i] ?? '') + Buffer.byteLength(raw[i + 1] ?? '') + 4;
   return bytes;
 }
 

@@ -6,6 +6,7 @@ import { invalidToken, SimError } from './errors.js';
 import { DEFAULT_SLOW_MS, type FaultPicker } from './faults.js';
 import type { Fault } from './types.js';
 import type { Limiter } from './limiter.js';
+import type { Pacer } from './pacer.js';
 import { routeMeta } from './route-meta.js';
 import type { Sleeper } from './sleeper.js';
 import type { Traffic } from './traffic.js';
@@ -16,6 +17,9 @@ export interface PipelineDeps {
   traffic: Traffic;
   limiter: Limiter;
   sleeper: Sleeper;
+  pacer: Pacer;
+  /** Extra time a call's handler spends on purpose (the list-latency knob); such calls teach the pacer nothing. */
+  handlerDelayMs: (request: FastifyRequest) => number;
   faults: FaultPicker;
   random: () => number;
   hooks: CallHooks;
@@ -23,13 +27,14 @@ export interface PipelineDeps {
 
 /**
  * What every Jamf route goes through before its handler, in order: count the call, wait for a
- * serving slot (FIFO), latency + jitter, fault injection, version gate, bearer token. Admin routes
+ * serving slot (FIFO), latency + jitter (the call's service time, counted from its slot: see
+ * pacer.ts), fault injection, version gate, bearer token. Admin routes
  * carry no route meta and skip all of it. Call listeners hear each call on arrival, before it
  * queues (so a call they hold takes no serving slot), and once settled. A tracked write is in
  * flight from its arrival, before the listeners, until it settles, before the listeners again.
  */
 export function installPipeline(app: FastifyInstance, deps: PipelineDeps): void {
-  const { ctx, traffic, limiter, sleeper, faults, random, hooks } = deps;
+  const { ctx, traffic, limiter, sleeper, pacer, handlerDelayMs, faults, random, hooks } = deps;
   /** Requests whose operation is applied but whose response is never delivered. */
   const resetAfter = new WeakSet<FastifyRequest>();
   /** Requests the call listeners heard arrive, so they also hear them settle. */
@@ -53,11 +58,14 @@ export function installPipeline(app: FastifyInstance, deps: PipelineDeps): void 
     /** Frees the serving slot (or the place in the queue) once the call has one. */
     let freeSlot = (): void => {};
     let gone = false;
+    /** When the call should have freed its slot; set only for calls whose timing the pacer learns from. */
+    let deadline: number | undefined;
     // 'close' fires when the response is done or the connection is gone, whichever comes first.
     reply.raw.once('close', () => {
       gone = true;
       leave();
       freeSlot();
+      if (deadline !== undefined) pacer.observe(deadline, performance.now());
       // Gone before an answer (e.g. the client timed out): listeners still hear it settle, once.
       void settled(request, undefined);
     });
@@ -82,10 +90,17 @@ export function installPipeline(app: FastifyInstance, deps: PipelineDeps): void 
     await ticket.ready;
 
     const { latencyMs, jitterMs } = ctx.knobs;
-    await sleeper.sleep(latencyMs + (jitterMs > 0 ? Math.floor(random() * (jitterMs + 1)) : 0));
+    const serviceMs = latencyMs + (jitterMs > 0 ? Math.floor(random() * (jitterMs + 1)) : 0);
+    if (serviceMs > 0) {
+      const due = performance.now() + serviceMs;
+      await sleeper.sleep(pacer.delay(due, serviceMs));
+      // Calls held by a listener or slowed on purpose finish late by design.
+      if (!heard.has(request) && handlerDelayMs(request) === 0) deadline = due;
+    }
 
     const fault = chosen ?? faults.pick(request.method, route, meta.api === 'token');
     if (fault === 'slow') {
+      deadline = undefined;
       await sleeper.sleep(ctx.knobs.faults.slowMs ?? DEFAULT_SLOW_MS);
     } else if (fault === 'reset-before') {
       return drop();
@@ -108,9 +123,16 @@ export function installPipeline(app: FastifyInstance, deps: PipelineDeps): void 
   });
 
   // The "lost response": the handler has applied the write, the client only sees the socket die.
-  app.addHook('onSend', async (request, reply, payload) => {
-    await settled(request, reply.statusCode);
-    if (resetAfter.has(request)) reply.raw.destroy();
-    return payload;
+  // A callback hook: most calls have no listener to await, and a promise per call is measurable.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const answer = (): void => {
+      if (resetAfter.has(request)) reply.raw.destroy();
+      done(null, payload);
+    };
+    if (!heard.has(request)) {
+      ctx.writes.settle(request);
+      return answer();
+    }
+    settled(request, reply.statusCode).then(answer, done);
   });
 }

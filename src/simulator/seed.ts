@@ -1,4 +1,4 @@
-import { blankGroup, blankUser, findGroupByName, insertGroup, insertUser } from './store.js';
+import { blankGroup, blankUser, findGroupByName, findUserByName, insertGroup, insertUser } from './store.js';
 import type { SimCriterion, SimulatorState } from './types.js';
 
 const GIVEN = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Dennis'];
@@ -26,16 +26,12 @@ const ENGINEER_CRITERION: SimCriterion = {
  */
 export function seedState(state: SimulatorState, users: number, groups: number): void {
   const seeded: number[] = [];
-  // One pass over the existing names: a lookup per seeded user (findUserByName scans every user)
-  // made seeding quadratic, ~30 s for 20,000 users.
-  const taken = new Set([...state.users.values()].map((u) => u.name.toLowerCase()));
   for (let i = 0; i < users; i++) {
     const n = state.nextUserId;
     const given = GIVEN[n % GIVEN.length] ?? 'User';
     const family = FAMILY[Math.floor(n / GIVEN.length) % FAMILY.length] ?? 'Seeded';
     const name = `${given}.${family}${n}`.toLowerCase();
-    if (taken.has(name)) continue;
-    taken.add(name);
+    if (findUserByName(state, name)) continue;
     const user = insertUser(state, (id) => ({
       ...blankUser(id, name),
       full_name: `${given} ${family}`,

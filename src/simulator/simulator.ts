@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { createCallHooks } from './call-hooks.js';
 import { createWriteTracker } from './concurrent-writes.js';
 import { createFaultPicker } from './faults.js';
@@ -9,6 +10,8 @@ import { directoryAdminRoutes } from './routes/admin-directory.js';
 import { assignDevice } from './devices.js';
 import { addSite, addUserExtensionAttribute, deleteSite, deleteUserExtensionAttribute } from './registries.js';
 import { addUserFromSpec } from './user-setup.js';
+import { createPacer } from './pacer.js';
+import { listDelayMs } from './routes/auth.js';
 import { createSleeper } from './sleeper.js';
 import { blankGroup, createState, findGroupByName, insertGroup } from './store.js';
 import { seedState } from './seed.js';
@@ -43,7 +46,9 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   const faults = createFaultPicker(knobs.faults, random);
   const hooks = createCallHooks();
   const traps = createTraps(hooks);
-  const app = buildApp({ ctx, traffic, limiter, sleeper, faults, random, hooks }, opts.logger ?? false);
+  const pacer = createPacer();
+  const handlerDelayMs = (request: FastifyRequest) => listDelayMs(ctx, request);
+  const app = buildApp({ ctx, traffic, limiter, sleeper, pacer, handlerDelayMs, faults, random, hooks }, opts.logger ?? false);
   let closing: Promise<void> | undefined;
 
   const sim: Simulator = {

@@ -12,12 +12,15 @@ export function createSleeper(): Sleeper {
   return {
     sleep(ms) {
       if (closed) return Promise.reject(new SimError(503));
-      if (ms <= 0) return Promise.resolve();
+      // Whole milliseconds: Node keeps one timer list per distinct duration, and the pacer corrects
+      // the rounding on average.
+      const whole = Math.round(ms);
+      if (whole <= 0) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(timer);
           resolve();
-        }, ms);
+        }, whole);
         pending.set(timer, reject);
       });
     },

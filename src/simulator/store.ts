@@ -1,4 +1,5 @@
 import { sameName } from '../scim/name-fold.js';
+import { NamedRecords } from './records.js';
 import { matchesCriteria } from './smart-groups.js';
 import type { SimDeviceKind, SimGroup, SimRef, SimulatorState, SimUser } from './types.js';
 
@@ -6,8 +7,8 @@ export const NO_REF: Readonly<SimRef> = Object.freeze({ id: -1, name: 'None' });
 
 export function createState(): SimulatorState {
   return {
-    users: new Map(),
-    groups: new Map(),
+    users: new NamedRecords(),
+    groups: new NamedRecords(),
     nextUserId: 1,
     nextGroupId: 1,
     sites: new Map(),
@@ -26,14 +27,12 @@ const same = sameName;
 
 /** Usernames and `/name/` lookups are case-insensitive (jamf-pro-api.md §2.9). */
 export function findUserByName(state: SimulatorState, name: string): SimUser | undefined {
-  for (const user of state.users.values()) if (same(user.name, name)) return user;
-  return undefined;
+  return state.users.findByName(name);
 }
 
 /** Group names are unique case-insensitively across smart and static groups (§4, [U]). */
 export function findGroupByName(state: SimulatorState, name: string): SimGroup | undefined {
-  for (const group of state.groups.values()) if (same(group.name, name)) return group;
-  return undefined;
+  return state.groups.findByName(name);
 }
 
 /** Email is not unique (§2.9) and matched case-insensitively (§2.8). */

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { NamedRecords } from './records.js';
 
 /** A Jamf end user as the Classic API stores it (jamf-pro-api.md §2.3). Field names follow the XML. */
 export interface SimUser {
@@ -78,8 +79,9 @@ export interface SimGroup {
 }
 
 export interface SimulatorState {
-  users: Map<number, SimUser>;
-  groups: Map<number, SimGroup>;
+  /** Replace a record (`set`) to rename it: the name index follows `set` and `delete` (records.ts). */
+  users: NamedRecords<SimUser>;
+  groups: NamedRecords<SimGroup>;
   nextUserId: number;
   nextGroupId: number;
   /** Site id → name. Users reference sites by id (§2.3). */

@@ -1,6 +1,8 @@
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SimError } from './errors.js';
+import { parsePlainXml } from './xml-read.js';
+import { element, type XmlValue } from './xml-write.js';
 
 /** A parsed element: text, or an object of children (repeated children become arrays). */
 export type XmlNode = string | XmlObject;
@@ -12,7 +14,7 @@ export interface XmlObject {
  * Elements that are lists in request bodies. fast-xml-parser only makes an array when an element
  * repeats, so a single `<user>` would otherwise come back as an object.
  */
-const LIST_PATHS = new Set([
+export const LIST_PATHS: ReadonlySet<string> = new Set([
   'user.extension_attributes.extension_attribute',
   'user.sites.site',
   'user_group.users.user',
@@ -33,19 +35,22 @@ const parser = new XMLParser({
   isArray: (_name, jpath) => LIST_PATHS.has(String(jpath)),
 });
 
-const builder = new XMLBuilder({ suppressEmptyNode: true });
-
-const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 export const XML_CONTENT_TYPE = 'application/xml;charset=UTF-8';
 
 /** Parses a Classic request body whose root must be `root`; malformed XML is a 400 page (§2.10). */
 export function parseXmlBody(body: string, root: string): XmlObject {
   if (body.trim() === '') throw new SimError(400, 'Bad Request: the request body is empty');
-  if (XMLValidator.validate(body) !== true) throw new SimError(400);
-  const doc = parser.parse(body) as XmlObject;
+  const doc = parsePlainXml(body, LIST_PATHS) ?? parseWithLibrary(body);
   const top = doc[root];
   if (top === undefined) throw new SimError(400, `Bad Request: the root element must be <${root}>`);
   return asObject(top);
+}
+
+/** Any body, plain or not, read as fast-xml-parser reads it; malformed XML is a 400. */
+export function parseWithLibrary(body: string): XmlObject {
+  if (XMLValidator.validate(body) !== true) throw new SimError(400);
+  return parser.parse(body) as XmlObject;
 }
 
 function asObject(node: XmlNode | XmlNode[]): XmlObject {
@@ -74,9 +79,9 @@ export function children(obj: XmlObject, name: string): XmlObject[] {
   return (Array.isArray(node) ? node : [node]).map(asObject);
 }
 
-/** XMLBuilder escapes text values; user data is never concatenated into XML (§7.1). */
+/** A Classic document: the declaration, then `value` as the element `root` (xml-write.ts escapes every value). */
 export function toXml(root: string, value: unknown): string {
-  return XML_DECLARATION + String(builder.build({ [root]: value }));
+  return XML_DECLARATION + element(root, value as XmlValue);
 }
 
 /**
@@ -90,10 +95,16 @@ export function wantsXml(request: FastifyRequest): boolean {
   return xml >= 0 && (json < 0 || xml < json);
 }
 
-/** Sends a Classic record as XML or JSON; `json` is the JSON rendering of the same record. */
-export function sendClassic(request: FastifyRequest, reply: FastifyReply, root: string, xml: unknown, json: unknown): FastifyReply {
-  if (wantsXml(request)) return reply.type(XML_CONTENT_TYPE).send(toXml(root, xml));
-  return reply.type('application/json;charset=UTF-8').send(JSON.stringify({ [root]: json }));
+/** Sends a Classic record as XML or JSON; `json` renders the same record as JSON. Only the one sent is built. */
+export function sendClassic(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  root: string,
+  xml: () => unknown,
+  json: () => unknown,
+): FastifyReply {
+  if (wantsXml(request)) return reply.type(XML_CONTENT_TYPE).send(toXml(root, xml()));
+  return reply.type('application/json;charset=UTF-8').send(JSON.stringify({ [root]: json() }));
 }
 
 /** POST/PUT/DELETE answer an XML id echo whatever `Accept` says (§2.5, §4.6). */

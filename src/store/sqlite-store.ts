@@ -1,52 +1,18 @@
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { GroupRecord, JamfSnapshot, StateStore, UserRecord, UserStatus } from '../provisioning/ports.js';
+import type { GroupRecord, StateStore, UserRecord } from '../provisioning/ports.js';
 import { foldName } from '../scim/name-fold.js';
 import { migrate } from './migrations.js';
+import { type GroupRow, type UserRow, toGroup, toUser, userColumns, userParams } from './rows.js';
 
-interface UserRow {
-  scim_id: string;
-  jamf_id: number | null;
-  user_name: string;
-  external_id: string | null;
-  status: UserStatus;
-  attributes: string;
-  written_full_name: string | null;
-  group_ids: string;
-  created: string;
-  last_modified: string;
-  jamf_snapshot: string | null;
-  user_name_key: string | null;
+/** `PRAGMA synchronous` as SQLite reports it: 1 NORMAL, 2 FULL. */
+export type Synchronous = 'NORMAL' | 'FULL';
+
+export interface SqliteStoreOptions {
+  /** Called inside every write transaction, just before it commits, with the level it commits at (tests). */
+  onCommit?: (synchronous: Synchronous) => void;
 }
-
-interface GroupRow {
-  scim_id: string;
-  external_id: string | null;
-  created: string;
-  last_modified: string;
-}
-
-const toUser = (r: UserRow): UserRecord => ({
-  scimId: r.scim_id,
-  jamfId: r.jamf_id,
-  userName: r.user_name,
-  externalId: r.external_id,
-  status: r.status,
-  attributes: JSON.parse(r.attributes) as Record<string, unknown>,
-  writtenFullName: r.written_full_name,
-  groupIds: JSON.parse(r.group_ids) as number[],
-  created: r.created,
-  lastModified: r.last_modified,
-  jamfSnapshot: r.jamf_snapshot === null ? null : (JSON.parse(r.jamf_snapshot) as JamfSnapshot),
-});
-
-const toGroup = (r: GroupRow): GroupRecord => ({
-  scimId: r.scim_id,
-  externalId: r.external_id,
-  created: r.created,
-  lastModified: r.last_modified,
-});
 
 /** `STATE_URL` is a file path, `file:` URL or `:memory:`. */
 export function sqlitePath(stateUrl: string): string {
@@ -54,7 +20,7 @@ export function sqlitePath(stateUrl: string): string {
   return stateUrl.startsWith('file:') ? decodeURIComponent(new URL(stateUrl).pathname) : stateUrl;
 }
 
-export function openSqliteStore(stateUrl: string): StateStore {
+export function openSqliteStore(stateUrl: string, options: SqliteStoreOptions = {}): StateStore {
   const path = sqlitePath(stateUrl);
   if (path !== ':memory:') {
     mkdirSync(dirname(path), { recursive: true });
@@ -63,29 +29,59 @@ export function openSqliteStore(stateUrl: string): StateStore {
     if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
   }
   const db = new Database(path);
-  // WAL with synchronous=NORMAL survives a process crash without an fsync per commit. A row that
-  // is about to be followed by a Jamf delete or create (status deactivating/reactivating) is
-  // committed with synchronous=FULL, so it also survives a power cut (see putUser).
+  /*
+   * Durability. WAL with synchronous=NORMAL keeps every commit through a crash of the process
+   * without an fsync per commit (0.3-5 ms each, where the rest of a profile write costs about
+   * 0.02 ms of CPU); a power cut or an OS crash may lose the last commits,
+   * never the file's consistency. A write is committed with synchronous=FULL (fsynced before it
+   * returns) when the row it writes is not active in Jamf, because then the store holds the only
+   * copy:
+   * - 'deactivating': the tombstone, with everything Jamf held, written before the Jamf delete;
+   * - 'reactivating': written before the Jamf create, and again with the new Jamf id before the
+   *   groups are restored, so a resumed step adds the groups instead of creating a second user;
+   * - 'inactive': a finished deactivation, a user created inactive, a tombstone's changes and
+   *   group memberships (Jamf has no user to hold them);
+   * - the deletion of such a row (a lost one would bring back a user the IdP deleted, holding its
+   *   userName: a create of that name would be refused).
+   * Everything else commits with NORMAL, because Jamf holds it or the next request rebuilds it:
+   * an active user's row (its id is its Jamf id, so a lost row reads from Jamf by that id, minus
+   * what only the IdP sent: externalId and attributes Jamf has no field for, until the IdP's next
+   * write), the 'active' row that ends a reactivation (lost, the row is 'reactivating' again with
+   * its Jamf id, and the next request re-adds the groups, which Jamf takes idempotently), a
+   * group's externalId and timestamps, and deletions of active rows and groups (a lost one
+   * leaves a row for something Jamf no longer has, which the next read of it drops).
+   * In WAL mode a FULL commit also syncs the frames of the NORMAL commits before it.
+   */
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.function('scim_fold_name', { deterministic: true }, (name: unknown) => (typeof name === 'string' ? foldName(name) : null));
   migrate(db);
 
+  const raw = <P extends unknown[]>(sql: string) => db.prepare<P, UserRow>(sql).raw(true) as unknown as Database.Statement<P, UserRow>;
   const q = {
-    getUser: db.prepare<[string], UserRow>('SELECT * FROM users WHERE scim_id = ?'),
-    getUserByJamfId: db.prepare<[number], UserRow>('SELECT * FROM users WHERE jamf_id = ?'),
+    getUser: raw<[string]>(`SELECT ${userColumns()} FROM users WHERE scim_id = ?`),
+    getUserByJamfId: raw<[number]>(`SELECT ${userColumns()} FROM users WHERE jamf_id = ?`),
     // Any number of ids as one JSON array: one statement prepared once, where preparing an
     // `IN (?, ?, …)` per call cost 8% of a filter request (bench/scim-overhead).
-    usersByJamfIds: db.prepare<[string], UserRow>('SELECT * FROM users WHERE jamf_id IN (SELECT value FROM json_each(?))'),
-    byUserName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE user_name_key = ?'),
-    byExternalId: db.prepare<[string], UserRow>('SELECT * FROM users WHERE external_id = ?'),
-    tombstones: db.prepare<[number, number], UserRow>(
-      "SELECT * FROM users WHERE status <> 'active' ORDER BY CAST(scim_id AS INTEGER), scim_id LIMIT ? OFFSET ?",
+    usersByJamfIds: raw<[string]>(`SELECT ${userColumns()} FROM users WHERE jamf_id IN (SELECT value FROM json_each(?))`),
+    byUserName: raw<[string]>(`SELECT ${userColumns()} FROM users WHERE user_name_key = ?`),
+    byExternalId: raw<[string]>(`SELECT ${userColumns()} FROM users WHERE external_id = ?`),
+    // `status <> 'active'` and this order are the partial index users_not_active (migrations.ts).
+    tombstones: raw<[number, number]>(
+      `SELECT ${userColumns()} FROM users WHERE status <> 'active' ORDER BY CAST(scim_id AS INTEGER), scim_id LIMIT ? OFFSET ?`,
     ),
-    countTombstones: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM users WHERE status <> 'active'"),
-    tombstonesInGroup: db.prepare<[number], UserRow>(
-      "SELECT users.* FROM users, json_each(users.group_ids) g WHERE users.status <> 'active' AND g.value = ? ORDER BY CAST(scim_id AS INTEGER)",
+    countTombstones: db.prepare<[], number>("SELECT COUNT(*) FROM users WHERE status <> 'active'").pluck(),
+    tombstonesInGroup: raw<[number]>(
+      `SELECT ${userColumns('users')} FROM users, json_each(users.group_ids) g WHERE users.status <> 'active' AND g.value = ? ORDER BY CAST(scim_id AS INTEGER)`,
+    ),
+    // The common write (a profile change) keeps every indexed column; setting only the others
+    // leaves every index alone: one page to the WAL instead of one per index, and a third of the
+    // write's CPU time. A row whose keys changed (or a new one) takes the upsert below.
+    updateUnkeyed: db.prepare(
+      `UPDATE users SET attributes = @attributes, written_full_name = @written_full_name, group_ids = @group_ids,
+         created = @created, last_modified = @last_modified, jamf_snapshot = @jamf_snapshot
+       WHERE scim_id = @scim_id AND jamf_id IS @jamf_id AND user_name = @user_name AND external_id IS @external_id AND status = @status`,
     ),
     putUser: db.prepare(
       `INSERT INTO users (scim_id, jamf_id, user_name, user_name_key, external_id, status, attributes, written_full_name, group_ids, created, last_modified, jamf_snapshot)
@@ -97,10 +93,14 @@ export function openSqliteStore(stateUrl: string): StateStore {
     ),
     clearJamfId: db.prepare<[number, string]>('UPDATE users SET jamf_id = NULL WHERE jamf_id = ? AND scim_id <> ?'),
     deleteUser: db.prepare<[string]>('DELETE FROM users WHERE scim_id = ?'),
+    statusOf: db.prepare<[string], UserRecord['status']>('SELECT status FROM users WHERE scim_id = ?').pluck(),
     getGroup: db.prepare<[string], GroupRow>('SELECT * FROM groups WHERE scim_id = ?'),
     groupsByIds: db.prepare<[string], GroupRow>('SELECT * FROM groups WHERE scim_id IN (SELECT value FROM json_each(?))'),
     groupsByExternalId: db.prepare<[string], GroupRow>('SELECT * FROM groups WHERE external_id = ?'),
-    putGroup: db.prepare(
+    touchGroup: db.prepare<{ scim_id: string; external_id: string | null; created: string; last_modified: string }>(
+      'UPDATE groups SET created = @created, last_modified = @last_modified WHERE scim_id = @scim_id AND external_id IS @external_id',
+    ),
+    putGroup: db.prepare<{ scim_id: string; external_id: string | null; created: string; last_modified: string }>(
       `INSERT INTO groups (scim_id, external_id, created, last_modified) VALUES (@scim_id, @external_id, @created, @last_modified)
        ON CONFLICT (scim_id) DO UPDATE SET external_id = excluded.external_id, created = excluded.created, last_modified = excluded.last_modified`,
     ),
@@ -108,24 +108,42 @@ export function openSqliteStore(stateUrl: string): StateStore {
     touch: db.prepare("INSERT INTO meta (key, value) VALUES ('ready_check', datetime('now')) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
   };
 
-  const writeUser = db.transaction((r: UserRecord) => {
+  const { onCommit } = options;
+  const observe = onCommit
+    ? () => onCommit((db.pragma('synchronous', { simple: true }) as number) >= 2 ? 'FULL' : 'NORMAL')
+    : () => undefined;
+  const inTransaction = db.transaction((fn: () => void) => {
+    fn();
+    observe();
+  });
+  /** A durable write inside store.transaction: that transaction's end syncs. */
+  let pendingSync = false;
+
+  /** Runs one write as its own transaction, or as part of the caller's. */
+  function write(durable: boolean, fn: () => void): void {
+    if (db.inTransaction) {
+      fn();
+      if (durable) pendingSync = true;
+      return;
+    }
+    // SQLite refuses to change the safety level inside a transaction: it is set around it. Not
+    // by a prepared statement: SQLite applies this pragma when it compiles it, not when it runs.
+    if (!durable) return inTransaction(fn);
+    db.exec('PRAGMA synchronous = FULL');
+    try {
+      inTransaction(fn);
+    } finally {
+      db.exec('PRAGMA synchronous = NORMAL');
+    }
+  }
+
+  const writeUser = (r: UserRecord) => {
+    const params = userParams(r);
+    if (q.updateUnkeyed.run(params).changes > 0) return;
     // A Jamf id belongs to one SCIM user; a stale claim on it is dropped.
     if (r.jamfId !== null) q.clearJamfId.run(r.jamfId, r.scimId);
-    q.putUser.run({
-      scim_id: r.scimId,
-      jamf_id: r.jamfId,
-      user_name: r.userName,
-      user_name_key: foldName(r.userName),
-      external_id: r.externalId,
-      status: r.status,
-      attributes: JSON.stringify(r.attributes),
-      written_full_name: r.writtenFullName,
-      group_ids: JSON.stringify(r.groupIds),
-      created: r.created,
-      last_modified: r.lastModified,
-      jamf_snapshot: r.jamfSnapshot ? JSON.stringify(r.jamfSnapshot) : null,
-    });
-  });
+    q.putUser.run(params);
+  };
 
   const store: StateStore = {
     getUser: (id) => {
@@ -139,26 +157,18 @@ export function openSqliteStore(stateUrl: string): StateStore {
     getUsersByJamfIds: (ids) => {
       const out = new Map<number, UserRecord>();
       if (ids.length === 0) return out;
-      for (const r of q.usersByJamfIds.all(JSON.stringify(ids))) if (r.jamf_id !== null) out.set(r.jamf_id, toUser(r));
+      for (const r of q.usersByJamfIds.all(JSON.stringify(ids))) if (r[1] !== null) out.set(r[1], toUser(r));
       return out;
     },
     findUsersByUserName: (userName) => q.byUserName.all(foldName(userName)).map(toUser),
     findUsersByExternalId: (externalId) => q.byExternalId.all(externalId).map(toUser),
     listTombstones: (offset, limit) => q.tombstones.all(limit, offset).map(toUser),
-    countTombstones: () => q.countTombstones.get()?.n ?? 0,
+    countTombstones: () => q.countTombstones.get() ?? 0,
     tombstonesInGroup: (groupId) => q.tombstonesInGroup.all(groupId).map(toUser),
-    putUser: (r) => {
-      // SQLite refuses to change the safety level inside a transaction; the outer commit decides.
-      const critical = (r.status === 'deactivating' || r.status === 'reactivating') && !db.inTransaction;
-      if (critical) db.pragma('synchronous = FULL');
-      try {
-        writeUser(r);
-      } finally {
-        if (critical) db.pragma('synchronous = NORMAL');
-      }
-    },
+    putUser: (r) => write(r.status !== 'active', () => writeUser(r)),
     deleteUser: (id) => {
-      q.deleteUser.run(id);
+      const status = q.statusOf.get(id);
+      write(status !== undefined && status !== 'active', () => q.deleteUser.run(id));
     },
 
     getGroup: (id) => {
@@ -172,16 +182,26 @@ export function openSqliteStore(stateUrl: string): StateStore {
       return out;
     },
     findGroupsByExternalId: (externalId) => q.groupsByExternalId.all(externalId).map(toGroup),
-    putGroup: (r) => {
-      q.putGroup.run({ scim_id: r.scimId, external_id: r.externalId, created: r.created, last_modified: r.lastModified });
+    putGroup: (r) =>
+      write(false, () => {
+        const params = { scim_id: r.scimId, external_id: r.externalId, created: r.created, last_modified: r.lastModified };
+        if (q.touchGroup.run(params).changes === 0) q.putGroup.run(params);
+      }),
+    deleteGroup: (id) => write(false, () => q.deleteGroup.run(id)),
+    transaction: (fn) => {
+      // Nested: a savepoint of the outer transaction, whose end decides.
+      if (db.inTransaction) return db.transaction(fn)();
+      pendingSync = false;
+      let result: ReturnType<typeof fn> | undefined;
+      write(false, () => {
+        result = fn();
+      });
+      // The commit above was NORMAL; a FULL commit after it syncs its frames too.
+      if (pendingSync) write(true, () => q.touch.run());
+      pendingSync = false;
+      return result as ReturnType<typeof fn>;
     },
-    deleteGroup: (id) => {
-      q.deleteGroup.run(id);
-    },
-    transaction: (fn) => db.transaction(fn)(),
-    checkWritable: () => {
-      q.touch.run();
-    },
+    checkWritable: () => write(false, () => q.touch.run()),
     close: () => {
       if (db.open) db.close();
     },

@@ -211,7 +211,8 @@ describe('paging', () => {
     t.resetCalls();
     const second = await list('startIndex=101&count=100');
     expect(second.itemsPerPage).toBe(32);
-    expect(t.calls()).toEqual({ 'GET /JSSResource/users': 1, 'GET /JSSResource/users/id/:id': 31 });
+    // The following page of one import reuses the id list its first page read.
+    expect(t.calls()).toEqual({ 'GET /JSSResource/users/id/:id': 31 });
     expect(new Set([...ids(first), ...ids(second)]).size).toBe(132);
   });
 

@@ -341,9 +341,11 @@ describe('http core (against undici MockAgent)', () => {
     const calls = log.lines.filter((l) => l['msg'] === 'jamf call');
     expect(calls.map((l) => [l['level'], (l['jamf'] as { status: number }).status, (l['jamf'] as { attempt: number }).attempt])).toEqual([
       [40, 503, 1],
-      [20, 200, 2],
+      // A successful call logs at info (issue 13: the line per Jamf call stays at info).
+      [30, 200, 2],
     ]);
     expect(calls[0]?.['jamf']).toMatchObject({ method: 'GET', route: '/JSSResource/users/name/:name' });
+    expect(Object.keys(calls[1]?.['jamf'] as object)).toEqual(['method', 'route', 'status', 'ms', 'attempt']);
     expect(log.raw()).not.toContain('jdoe');
     expect(log.raw()).not.toContain('secret-token');
   });

@@ -78,6 +78,17 @@ describe('limiter', () => {
     expect(await running).toBe('done');
   });
 
+  it('hands a freed slot to the next queued task before the finished task\'s caller resumes', async () => {
+    const limiter = createLimiter(1);
+    const order: string[] = [];
+    const first = limiter.run(async () => 'first').then(() => void order.push('first resumed'));
+    const second = limiter.run(async () => void order.push('second started'));
+    await Promise.all([first, second]);
+    // No tick between one Jamf call's end and the next one's start: the slot never sits idle.
+    expect(order).toEqual(['second started', 'first resumed']);
+    expect(limiter.stats()).toEqual({ inFlight: 0, queued: 0 });
+  });
+
   it('rejects a non-positive limit', () => {
     expect(() => createLimiter(0)).toThrow(RangeError);
   });

@@ -35,6 +35,19 @@ describe('token manager', () => {
     expect(t.issued()).toBe(1);
   });
 
+  it('offers the cached token without a promise while it is fresh, and none once a refresh is due', async () => {
+    const t = setup(60_000);
+    expect(t.manager.current?.()).toBeUndefined();
+    const first = t.manager.get();
+    t.settle();
+    expect(await first).toBe('t1');
+    expect(t.manager.current?.()).toBe('t1');
+    t.advance(54_001);
+    expect(t.manager.current?.()).toBeUndefined();
+    t.manager.invalidate('t1');
+    expect(t.issued()).toBe(1);
+  });
+
   it('refreshes ahead of expiry (10 % of a 60 s lifetime)', async () => {
     const t = setup(60_000);
     const first = t.manager.get();

@@ -62,4 +62,26 @@ describe('xml codec', () => {
   it('decodes numeric character references from Jamf', () => {
     expect(rootElement(parseXml('<user><name>a&#13;b &#x41;&amp;</name></user>'))?.['name']).toBe('a\rb A&');
   });
+
+  it('decodes the five XML entities and references beyond the BMP, and leaves HTML-only names as text', () => {
+    const name = rootElement(parseXml('<user><name>&lt;a&gt; &quot;b&quot; &apos;c&apos; &amp;amp; &#x1F600;&#128512;</name></user>'))?.['name'];
+    expect(name).toBe(`<a> "b" 'c' &amp; 😀😀`);
+    // `&nbsp;` is not an XML entity (XML 1.0 §4.6) and Jamf does not send it.
+    expect(rootElement(parseXml('<user><name>a&nbsp;b</name></user>'))?.['name']).toBe('a&nbsp;b');
+  });
+
+  it('reads a list of one child and of several the same way', () => {
+    const one = rootElement(parseXml('<user_group><users><size>1</size><user><id>4</id><username>a&amp;b</username></user></users></user_group>'));
+    const two = rootElement(parseXml('<user_group><users><size>2</size><user><id>4</id></user><user><id>5</id></user></users></user_group>'));
+    expect(listOf(one?.['users'], 'user')).toEqual([{ id: '4', username: 'a&b' }]);
+    expect(listOf(two?.['users'], 'user').map((u) => u['id'])).toEqual(['4', '5']);
+    expect(listOf(rootElement(parseXml('<user_group><users/></user_group>'))?.['users'], 'user')).toEqual([]);
+  });
+
+  it('writes nested objects, repeated children and numbers as the Classic API reads them', () => {
+    expect(buildXml('user_group', { name: 'R&D <EU>', site: { id: -1 }, user_additions: { user: [{ id: 1 }, { id: 2 }] }, users: '' })).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><user_group><name>R&amp;D &lt;EU&gt;</name><site><id>-1</id></site>' +
+        '<user_additions><user><id>1</id></user><user><id>2</id></user></user_additions><users></users></user_group>',
+    );
+  });
 });

@@ -49,6 +49,28 @@ const writerOver = (jamf: ReturnType<typeof heldJamf>['jamf']) =>
 const settle = (p: Promise<unknown>) => p.then(() => 'ok', (err: unknown) => err);
 
 describe('group writer', () => {
+  it('tells a change the name of a rename it sent after the change was queued, and only then', async () => {
+    const fake = heldJamf();
+    const writer = writerOver(fake.jamf);
+    const before = writer.update(1, { name: 'Old' });
+    (await fake.sent(1)).answer();
+    await before;
+
+    const renaming = writer.update(1, { name: 'Research' });
+    await fake.sent(2);
+    // Queued while the rename is in flight: carried by the next PUT, after the rename.
+    const behind = writer.update(1, { add: [10] });
+    fake.puts[1]?.answer();
+    (await fake.sent(3)).answer();
+    expect(await renaming).toBe('Research');
+    expect(await behind).toBe('Research');
+
+    const later = writer.update(1, { add: [11] });
+    (await fake.sent(4)).answer();
+    // No rename since it was queued: the caller's own knowledge stands.
+    expect(await later).toBeUndefined();
+  });
+
   it('keeps one PUT in flight per group and answers each change when the PUT carrying it succeeded', async () => {
     const fake = heldJamf();
     const writer = writerOver(fake.jamf);

@@ -5,21 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StateStore, UserRecord } from '../../src/provisioning/ports.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
-
-const user = (over: Partial<UserRecord> = {}): UserRecord => ({
-  scimId: '1',
-  jamfId: 1,
-  userName: 'Ada@Example.com',
-  externalId: 'okta-1',
-  status: 'active',
-  attributes: { userName: 'Ada@Example.com', name: { givenName: 'Ada' }, locale: 'en-GB' },
-  writtenFullName: 'Ada',
-  groupIds: [],
-  created: '2026-01-01T00:00:00.000Z',
-  lastModified: '2026-01-01T00:00:00.000Z',
-  jamfSnapshot: null,
-  ...over,
-});
+import { user } from './fixtures.js';
 
 describe('SQLite state store', () => {
   let dir: string;
@@ -155,5 +141,41 @@ describe('SQLite state store', () => {
     fix.pragma('user_version = 3');
     fix.close();
     store = openSqliteStore(path);
+  });
+
+  it('updates a row in place or re-keys it, and every lookup follows', () => {
+    store.putUser(user());
+    store.putUser(user({ attributes: { userName: 'Ada@Example.com', title: 'CTO' }, writtenFullName: 'Ada L', lastModified: 'later' }));
+    expect(store.getUser('1')).toEqual(user({ attributes: { userName: 'Ada@Example.com', title: 'CTO' }, writtenFullName: 'Ada L', lastModified: 'later' }));
+    store.putUser(user({ userName: 'Ada.L@example.com', externalId: 'okta-9', jamfId: 4 }));
+    expect(store.findUsersByUserName('ada@example.com')).toEqual([]);
+    expect(store.findUsersByUserName('ADA.L@example.com').map((u) => u.scimId)).toEqual(['1']);
+    expect(store.findUsersByExternalId('okta-1')).toEqual([]);
+    expect(store.findUsersByExternalId('okta-9').map((u) => u.scimId)).toEqual(['1']);
+    expect(store.getUserByJamfId(1)).toBeNull();
+    expect(store.getUserByJamfId(4)?.scimId).toBe('1');
+    expect(store.countTombstones()).toBe(0);
+    store.putUser(user({ userName: 'Ada.L@example.com', externalId: 'okta-9', jamfId: null, status: 'inactive', groupIds: [3] }));
+    expect(store.listTombstones(0, 10).map((u) => u.groupIds)).toEqual([[3]]);
+    expect(store.tombstonesInGroup(3).map((u) => u.scimId)).toEqual(['1']);
+    store.putGroup({ scimId: '7', externalId: 'a', created: 'c', lastModified: 'm' });
+    store.putGroup({ scimId: '7', externalId: 'a', created: 'c', lastModified: 'm2' });
+    store.putGroup({ scimId: '7', externalId: 'b', created: 'c', lastModified: 'm3' });
+    expect(store.findGroupsByExternalId('a')).toEqual([]);
+    expect(store.getGroup('7')).toEqual({ scimId: '7', externalId: 'b', created: 'c', lastModified: 'm3' });
+  });
+
+  it('gives each read its own objects, and a spread of a read copies its values', () => {
+    store.putUser(user({ jamfId: null, status: 'inactive', groupIds: [3] }));
+    const first = store.getUser('1') as UserRecord;
+    (first.attributes.name as Record<string, unknown>).givenName = 'Changed';
+    first.groupIds.push(4);
+    expect(store.getUser('1')).toEqual(user({ jamfId: null, status: 'inactive', groupIds: [3] }));
+    const copy = { ...(store.getUser('1') as UserRecord), status: 'active' as const };
+    expect(copy.attributes).toEqual(user().attributes);
+    expect(JSON.parse(JSON.stringify(copy))).toEqual({ ...user({ jamfId: null, groupIds: [3] }) });
+    copy.attributes = { userName: 'x' };
+    store.putUser(copy);
+    expect(store.getUser('1')?.attributes).toEqual({ userName: 'x' });
   });
 });

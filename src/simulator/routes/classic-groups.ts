@@ -61,7 +61,7 @@ export function classicGroupRoutes(app: FastifyInstance, ctx: SimContext): void 
 
     app.get(url, classic, async (request, reply) => {
       const group = find(request, lookup, 'Read');
-      return sendClassic(request, reply, 'user_group', groupXml(state, group), groupJson(state, group));
+      return sendClassic(request, reply, 'user_group', () => groupXml(state, group), () => groupJson(state, group));
     });
 
     app.put(url, groupWrite, async (request, reply) => {

@@ -8,7 +8,9 @@ import { blankUser, deleteUser, findUserByName, findUsersByEmail, insertUser } f
 import type { SimUser } from '../types.js';
 import { userJson, userXml } from '../user-record.js';
 import { applyUserBody } from '../user-write.js';
-import { sendClassic, sendIdEcho, toXml, wantsXml, XML_CONTENT_TYPE } from '../xml.js';
+import type { NamedRecords } from '../records.js';
+import { sendClassic, sendIdEcho, toXml, wantsXml, XML_CONTENT_TYPE, XML_DECLARATION } from '../xml.js';
+import { element } from '../xml-write.js';
 
 const BASE = '/JSSResource/users';
 const classic = jamfRoute({ api: 'classic' });
@@ -21,8 +23,26 @@ const userWrite = jamfRoute({ api: 'classic', write: 'user' });
 const collator = new Intl.Collator('en', { sensitivity: 'base' });
 const byName = (a: SimUser, b: SimUser): number => collator.compare(a.name, b.name) || a.id - b.id;
 
+/**
+ * The list order, sorted again only when a user was stored, removed or renamed in place since:
+ * the sort is most of a list's time (0.15 s at 50,000 users).
+ */
+function nameOrder(): (users: NamedRecords<SimUser>) => readonly SimUser[] {
+  let cached: { users: NamedRecords<SimUser>; version: number; order: SimUser[]; names: string[] } | undefined;
+  return (users) => {
+    const last = cached;
+    if (last?.users === users && last.version === users.version && last.order.every((u, i) => u.name === last.names[i])) {
+      return last.order;
+    }
+    const order = [...users.values()].sort(byName);
+    cached = { users, version: users.version, order, names: order.map((u) => u.name) };
+    return order;
+  };
+}
+
 export function classicUserRoutes(app: FastifyInstance, ctx: SimContext): void {
   const { state } = ctx;
+  const inNameOrder = nameOrder();
 
   const byId = (request: FastifyRequest): SimUser => {
     const id = idSegment(request);
@@ -37,14 +57,19 @@ export function classicUserRoutes(app: FastifyInstance, ctx: SimContext): void {
   };
 
   const sendUser = (request: FastifyRequest, reply: FastifyReply, user: SimUser) =>
-    sendClassic(request, reply, 'user', userXml(state, user), userJson(state, user));
+    sendClassic(request, reply, 'user', () => userXml(state, user), () => userJson(state, user));
 
   app.get(BASE, classic, async (request, reply) => {
     requirePrivilege(ctx, request, PRIVILEGES.readUser);
-    const users = [...state.users.values()].sort(byName).map((u) => ({ id: u.id, name: u.name }));
+    const users = inNameOrder(state.users);
     // JSON has no `size` key; XML does (§2.4).
-    if (!wantsXml(request)) return reply.type('application/json;charset=UTF-8').send(JSON.stringify({ users }));
-    return reply.type(XML_CONTENT_TYPE).send(toXml('users', { size: users.length, ...(users.length ? { user: users } : {}) }));
+    if (!wantsXml(request)) {
+      return reply.type('application/json;charset=UTF-8').send(JSON.stringify({ users: users.map((u) => ({ id: u.id, name: u.name })) }));
+    }
+    // Written directly: one object per entry and the generic writer doubled the time of a 50,000-user list.
+    let body = `${XML_DECLARATION}<users><size>${users.length}</size>`;
+    for (const u of users) body += `<user><id>${u.id}</id>${element('name', u.name)}</user>`;
+    return reply.type(XML_CONTENT_TYPE).send(`${body}</users>`);
   });
 
   for (const [segment, find] of [['id', byId], ['name', byNameSegment]] as const) {

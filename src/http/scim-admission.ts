@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ScimError } from '../scim/index.js';
+import { bearerChallenge, createTokenCheck } from './auth.js';
+import { createAuthThrottle } from './auth-throttle.js';
+import type { AuthOutcome } from './jwt-auth.js';
+import type { ScimRouteDeps } from './scim-routes.js';
+
+/** Whole seconds (Okta ignores anything else, idp-behaviour.md A1.3). */
+function retryAfterFor(queued: number): number {
+  return Math.min(60, Math.max(1, Math.ceil(queued / 50)));
+}
+
+/**
+ * The first hook of every SCIM request: authentication (RFC 7644 §2), the failed-authentication
+ * throttle, and backpressure from the Jamf queue.
+ */
+export function registerAdmission(
+  app: FastifyInstance,
+  deps: Pick<ScimRouteDeps, 'bearerTokens' | 'authenticate' | 'authThrottle' | 'authFailureLimit' | 'jamfQueue'>,
+): void {
+  const checkToken = createTokenCheck(deps.bearerTokens);
+  const authenticate = deps.authenticate ?? ((header: string | undefined): AuthOutcome => ({ result: checkToken(header) }));
+  const throttle = deps.authThrottle ?? createAuthThrottle(deps.authFailureLimit);
+
+  /** Throws the 401/429 of a failed authentication or a full Jamf queue; returns when the request may proceed. */
+  const admit = (request: FastifyRequest, reply: FastifyReply, { result: auth, reason }: AuthOutcome): void => {
+    // The token is checked before the throttle, and only failures are throttled: the IdP's valid
+    // token always passes, even from an address others are failing from (a proxy without
+    // TRUST_PROXY, an IdP's shared egress addresses).
+    if (auth !== 'valid') {
+      const wait = throttle.retryAfter(request.ip);
+      if (wait > 0) {
+        const err = new ScimError(429, 'Too many failed authentication attempts from this address; retry later');
+        err.retryAfterSeconds = wait;
+        throw err;
+      }
+      const failures = throttle.fail(request.ip);
+      // The address and whether credentials came at all; never the credentials.
+      request.log.warn({ ip: request.ip, credentials: auth, reason, failures, limit: deps.authFailureLimit }, 'authentication failed');
+      reply.header('www-authenticate', bearerChallenge(auth));
+      throw new ScimError(401, 'Authorization failure: missing or invalid bearer token');
+    }
+    // Backpressure: a request that would wait behind a long Jamf queue is refused now with a
+    // Retry-After the IdP honours, rather than answered after the IdP's own 60 s timeout.
+    const queue = deps.jamfQueue;
+    if (queue) {
+      const { queued } = queue.stats();
+      if (queued >= queue.limit) {
+        const err = new ScimError(429, 'Jamf Pro is busy with earlier requests; retry later');
+        err.retryAfterSeconds = retryAfterFor(queued);
+        throw err;
+      }
+    }
+  };
+  // A callback hook, not an async one: a static token is checked synchronously, and the request
+  // then goes on without a promise and a microtask per request. A throw here is answered as the
+  // async hook's rejection was (Fastify's hook runner catches it).
+  app.addHook('onRequest', (request, reply, done) => {
+    const outcome = authenticate(request.headers.authorization);
+    if (!(outcome instanceof Promise)) {
+      admit(request, reply, outcome);
+      done();
+      return;
+    }
+    outcome.then((settled) => {
+      try {
+        admit(request, reply, settled);
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
+      done();
+    }, done);
+  });
+}
