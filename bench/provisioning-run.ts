@@ -324,6 +324,9 @@ export const provisioningRun: Bench = async ({ quick, log }) => {
             { metric: `simulator slot time per call (${reference.calls} direct GETs, 5 in flight)`, value: `${round(reference.slotMs, 2)} ms` },
             { metric: 'achievable floor: min calls × slot time / 5', value: `${round(achievableMs / 1000, 2)} s` },
             { metric: 'wall / achievable floor', value: `${round(achievableRatio, 3)}×` },
+            // Where a gap to the floor lies: inside each call (its time as the server saw it, above the slot time) or between calls.
+            { metric: "mean Jamf call time as the server saw it (its 'jamf call' log lines)", value: serverLog.jamfCalls > 0 ? `${round(serverLog.jamfCallMs / serverLog.jamfCalls, 2)} ms over ${serverLog.jamfCalls} calls` : 'n/a (LOG_LEVEL above info)' },
+            { metric: 'workload wall × 5 / calls made (time each call held one of the 5 slots)', value: `${round((workloadMs * JAMF_CONCURRENCY) / Math.max(1, actualTotal), 2)} ms` },
             { metric: 'server peak RSS (VmRSS every 50 ms)', value: `${mb(serverUsage.peakRss)} MB` },
             { metric: 'server VmHWM', value: `${mb(serverUsage.maxRss)} MB` },
             { metric: 'CPU time: server / simulator / driver (2 cores shared)', value: `${round(serverUsage.cpuMs / 1000, 1)} / ${round(simUsage.cpuMs / 1000, 1)} / ${round(driverCpuMs / 1000, 1)} s` },

@@ -12,6 +12,9 @@ export interface ServerLog {
   failedRequestLines: number;
   /** Lines that carry `component: "jamf"` (one per Jamf call, token requests and warnings). */
   jamfLines: number;
+  /** `msg: "jamf call"` lines and the sum of their `jamf.ms`: each call's time as the server saw it. */
+  jamfCalls: number;
+  jamfCallMs: number;
   /** Lines by pino level number (30 info, 40 warn, 50 error). */
   levels: Record<string, number>;
   exitCode?: number | null;
@@ -20,13 +23,13 @@ export interface ServerLog {
 }
 
 export async function countLogLines(file: string): Promise<ServerLog> {
-  const out: ServerLog = { lines: 0, bytes: 0, requestLines: 0, failedRequestLines: 0, jamfLines: 0, levels: {} };
+  const out: ServerLog = { lines: 0, bytes: 0, requestLines: 0, failedRequestLines: 0, jamfLines: 0, jamfCalls: 0, jamfCallMs: 0, levels: {} };
   const input = createReadStream(file, { encoding: 'utf8' });
   for await (const line of createInterface({ input, crlfDelay: Infinity })) {
     if (line === '') continue;
     out.lines++;
     out.bytes += Buffer.byteLength(line) + 1;
-    let entry: { level?: number; msg?: string; component?: string };
+    let entry: { level?: number; msg?: string; component?: string; jamf?: { ms?: unknown } };
     try {
       entry = JSON.parse(line) as typeof entry;
     } catch {
@@ -36,6 +39,10 @@ export async function countLogLines(file: string): Promise<ServerLog> {
     if (entry.msg === 'request') out.requestLines++;
     else if (entry.msg === 'request failed') out.failedRequestLines++;
     if (entry.component === 'jamf') out.jamfLines++;
+    if (entry.msg === 'jamf call' && typeof entry.jamf?.ms === 'number') {
+      out.jamfCalls++;
+      out.jamfCallMs += entry.jamf.ms;
+    }
   }
   return out;
 }

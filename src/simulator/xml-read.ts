@@ -6,7 +6,9 @@
  * CPU. Anything outside that subset (attributes, comments, CDATA, a DOCTYPE, mixed content, a raw CR
  * or `>`, an HTML entity, an unusual name, deep nesting, text around the root) returns undefined and
  * the caller validates and parses the body with fast-xml-parser as before, so every body reads as it
- * did there; test/simulator/xml-read.test.ts compares the two.
+ * did there; test/simulator/xml-read.test.ts compares the two. It is kept apart from the client's
+ * reader (src/jamf/xml-fast-parse.ts) on purpose: the simulator judges what the client sends, so a
+ * bug in one reader must not be hidden by the same bug in the other.
  */
 import type { XmlNode, XmlObject } from './xml.js';
 
