@@ -8,72 +8,11 @@
  * undefined, and the caller hands the document to fast-xml-parser, so that every document parses
  * exactly as it would there; test/jamf/xml-fast-parse.test.ts compares the two on generated ones.
  */
+import { PLAIN_NAME, RESERVED_NAMES, decodeReferences } from '../xml/plain-subset.js';
 import type { XmlObject, XmlValue } from './xml-codec.js';
 
-/** The names fast-xml-parser refuses or renames (its `DANGEROUS_PROPERTY_NAMES`, `criticalProperties`). */
-const RESERVED = new Set([
-  '__proto__',
-  'constructor',
-  'prototype',
-  'hasOwnProperty',
-  'toString',
-  'valueOf',
-  '__defineGetter__',
-  '__defineSetter__',
-  '__lookupGetter__',
-  '__lookupSetter__',
-  'isPrototypeOf',
-  'propertyIsEnumerable',
-  'toLocaleString',
-]);
-const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 /** fast-xml-parser's own nesting limit is 100; deeper documents go to it. */
 const MAX_DEPTH = 64;
-/** Its entity-expansion limits count across a document; documents with many references go to it. */
-const MAX_REFERENCES = 1000;
-
-const NAMED = new Map([
-  ['amp', '&'],
-  ['lt', '<'],
-  ['gt', '>'],
-  ['quot', '"'],
-  ['apos', "'"],
-]);
-
-/** Characters XML 1.0 allows and fast-xml-parser decodes as-is (no C0/C1 controls, surrogates or non-characters). */
-function plainCodePoint(cp: number): boolean {
-  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp < 0x7f) || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
-}
-
-interface Budget {
-  references: number;
-}
-
-/** Entity-decoded text, or undefined for a reference outside the fast path. */
-function decode(text: string, budget: Budget): string | undefined {
-  let amp = text.indexOf('&');
-  if (amp === -1) return text;
-  let out = '';
-  let last = 0;
-  while (amp !== -1) {
-    const semi = text.indexOf(';', amp + 1);
-    if (semi === -1 || semi - amp > 10 || ++budget.references > MAX_REFERENCES) return undefined;
-    const ref = text.slice(amp + 1, semi);
-    let value = NAMED.get(ref);
-    if (value === undefined) {
-      const hex = ref.startsWith('#x');
-      const digits = hex ? ref.slice(2) : ref.startsWith('#') ? ref.slice(1) : '';
-      if (!(hex ? /^[0-9A-Fa-f]{1,6}$/ : /^[0-9]{1,7}$/).test(digits)) return undefined;
-      const cp = Number.parseInt(digits, hex ? 16 : 10);
-      if (!plainCodePoint(cp)) return undefined;
-      value = String.fromCodePoint(cp);
-    }
-    out += text.slice(last, amp) + value;
-    last = semi + 1;
-    amp = text.indexOf('&', last);
-  }
-  return out + text.slice(last);
-}
 
 /** Adds a child as fast-xml-parser does: a name seen again turns into an array, in document order. */
 function add(parent: XmlObject, name: string, value: string | XmlObject): void {
@@ -94,7 +33,7 @@ export function parseClassicXml(xml: string): XmlObject | undefined {
   if (xml.includes('\r')) return undefined;
   const doc: XmlObject = {};
   const stack: Frame[] = [];
-  const budget: Budget = { references: 0 };
+  const budget = { references: 0 };
   let i = 0;
   const start = xml.search(/\S/);
   if (start !== -1 && xml.startsWith('<?xml', start)) {
@@ -119,7 +58,7 @@ export function parseClassicXml(xml: string): XmlObject | undefined {
         if (text.trim() !== '') return undefined;
         value = top.children;
       } else {
-        value = decode(text.trim(), budget);
+        value = decodeReferences(text.trim(), budget);
         if (value === undefined) return undefined;
       }
       stack.pop();
@@ -130,7 +69,7 @@ export function parseClassicXml(xml: string): XmlObject | undefined {
       if (text.trim() !== '') return undefined;
       const selfClosing = xml.charCodeAt(gt - 1) === 0x2f;
       const name = xml.slice(lt + 1, selfClosing ? gt - 1 : gt);
-      if (!NAME.test(name) || RESERVED.has(name) || stack.length >= MAX_DEPTH) return undefined;
+      if (!PLAIN_NAME.test(name) || RESERVED_NAMES.has(name) || stack.length >= MAX_DEPTH) return undefined;
       if (selfClosing) add(top === undefined ? doc : (top.children ??= {}), name, '');
       else stack.push({ name, children: undefined });
     }

@@ -10,55 +10,18 @@
  * reader (src/jamf/xml-fast-parse.ts) on purpose: the simulator judges what the client sends, so a
  * bug in one reader must not be hidden by the same bug in the other.
  */
+import { PLAIN_NAME, RESERVED_NAMES, decodeReferences } from '../xml/plain-subset.js';
 import type { XmlNode, XmlObject } from './xml.js';
 
-/** Names fast-xml-parser refuses or renames (its `criticalProperties`, `DANGEROUS_PROPERTY_NAMES`). */
-const RESERVED = new Set([
-  '__proto__',
-  'constructor',
-  'prototype',
-  'hasOwnProperty',
-  'toString',
-  'valueOf',
-  '__defineGetter__',
-  '__defineSetter__',
-  '__lookupGetter__',
-  '__lookupSetter__',
-]);
-const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const XML_SPACE = /^[ \t\r\n]*$/;
 /** fast-xml-parser's own limit is 100 nested tags; anything near it goes there. */
 const MAX_DEPTH = 32;
 const DECLARATION = /^<\?xml\s+version=(["'])1\.0\1(?:\s+encoding=(["'])[A-Za-z][A-Za-z0-9._-]*\2)?(?:\s+standalone=(["'])(?:yes|no)\3)?\s*\?>/;
-const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** Code points fast-xml-parser's decoder keeps as they are (no controls, surrogates or non-characters). */
-const plain = (cp: number): boolean =>
-  cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp < 0x7f) || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 
 /** Trimmed, then entity-decoded (fast-xml-parser's order), or undefined outside the fast path. */
-function textOf(raw: string): string | undefined {
+function textOf(raw: string, budget: { references: number }): string | undefined {
   if (raw.includes('\r') || raw.includes('>')) return undefined;
-  const text = raw.trim();
-  let amp = text.indexOf('&');
-  if (amp === -1) return text;
-  let out = '';
-  let last = 0;
-  while (amp !== -1) {
-    const semi = text.indexOf(';', amp + 1);
-    if (semi === -1 || semi - amp > 10) return undefined;
-    const ref = text.slice(amp + 1, semi);
-    let decoded = NAMED[ref];
-    if (decoded === undefined) {
-      const cp = /^#[0-9]{1,7}$/.test(ref) ? Number(ref.slice(1)) : /^#x[0-9a-fA-F]{1,6}$/.test(ref) ? parseInt(ref.slice(2), 16) : -1;
-      if (!plain(cp)) return undefined;
-      decoded = String.fromCodePoint(cp);
-    }
-    out += text.slice(last, amp) + decoded;
-    last = semi + 1;
-    amp = text.indexOf('&', last);
-  }
-  return out + text.slice(last);
+  return decodeReferences(raw.trim(), budget);
 }
 
 interface Open {
@@ -76,6 +39,7 @@ interface Open {
  */
 export function parsePlainXml(body: string, lists: ReadonlySet<string>): XmlObject | undefined {
   let pos = 0;
+  const budget = { references: 0 };
   const declaration = DECLARATION.exec(body);
   if (declaration) pos = declaration[0].length;
   const stack: Open[] = [];
@@ -105,7 +69,7 @@ export function parsePlainXml(body: string, lists: ReadonlySet<string>): XmlObje
       let value: XmlNode;
       if (top.children !== undefined) value = top.children;
       else {
-        const text = textOf(body.slice(top.textFrom, lt));
+        const text = textOf(body.slice(top.textFrom, lt), budget);
         if (text === undefined) return undefined;
         value = text;
       }
@@ -118,7 +82,7 @@ export function parsePlainXml(body: string, lists: ReadonlySet<string>): XmlObje
     } else {
       const selfClosing = tag.endsWith('/');
       const name = (selfClosing ? tag.slice(0, -1) : tag).trimEnd();
-      if (!NAME.test(name) || RESERVED.has(name) || stack.length >= MAX_DEPTH) return undefined;
+      if (!PLAIN_NAME.test(name) || RESERVED_NAMES.has(name) || stack.length >= MAX_DEPTH) return undefined;
       if (top === undefined && doc !== undefined) return undefined;
       if (top !== undefined && top.children === undefined) {
         if (body.slice(top.textFrom, lt).trim() !== '') return undefined;

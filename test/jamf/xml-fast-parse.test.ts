@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseXmlFully } from '../../src/jamf/xml-codec.js';
 import { parseClassicXml } from '../../src/jamf/xml-fast-parse.js';
-
-/** A small deterministic PRNG, so a failure names a reproducible document. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '../../src/simulator/random.js';
 
 const TEXT = ['a', 'Z9', ' ', '  x ', '\n', '\t', 'ü', '漢字', '😀', '>', '&amp;', '&lt;', '&gt;', '&quot;', '&apos;', '&amp;amp;', '&#13;', '&#x41;', '&#X41;', '&#65;', '&#0065;', '&#0;', '&#x7F;', '&#x85;', '&#xD800;', '&#xFFFE;', '&#1114112;', '&nbsp;', '&unknown;', '& ', '&#;', '\u00a0', '\r\n', '\u2028', ']]>'];
 const NAMES = ['user', 'id', 'name', 'users', 'user_group', 'site', 'a.b', 'x-y', '_z', 'constructor', '__proto__', 'toString', '#text', 'a:b', '1a'];
