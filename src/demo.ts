@@ -24,24 +24,42 @@ async function main(): Promise<void> {
     PORT: process.env.PORT ?? '8080',
     HOST: process.env.HOST ?? '127.0.0.1',
     STATE_URL: join(dir, 'state.db'),
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // At info every SCIM request and Jamf call shows, 4xx and 5xx answers included.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   });
-  const logger = createLogger({ level: config.LOG_LEVEL, pretty: false });
-  const running = await startServer(config, logger);
+  const logger = createLogger({ level: config.LOG_LEVEL, pretty: process.stdout.isTTY });
+  let running;
+  try {
+    running = await startServer(config, logger);
+  } catch (err) {
+    // A start that fails (the port is taken, say) leaves nothing behind.
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   // A wildcard listen address is not one a client can call; show loopback instead.
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const base = `http://${host}:${(running.app.server.address() as { port: number }).port}/scim/v2`;
   const auth = `-H 'Authorization: Bearer ${token}'`;
+  const jamfToken = `curl -s -X POST '${jamfUrl}/api/v1/oauth/token' -d 'grant_type=client_credentials&client_id=${sim.clientId}&client_secret=${sim.clientSecret}'`;
   console.log(`jamf-scim demo (embedded Jamf Pro simulator at ${jamfUrl})
 
   SCIM base URL: ${base}
   Bearer token:  ${token}
+
+  Simulated Jamf Pro: ${jamfUrl}
+  API client id:      ${sim.clientId}
+  API client secret:  ${sim.clientSecret}
 
 Try:
   curl -s ${auth} '${base}/Users?count=10'
   curl -s ${auth} -H 'Content-Type: application/scim+json' -X POST '${base}/Users' \\
     -d '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada@example.com","name":{"givenName":"Ada","familyName":"Lovelace"},"emails":[{"value":"ada@example.com","type":"work","primary":true}],"active":true}'
   curl -s ${auth} '${base}/Groups?excludedAttributes=members'
+
+What Jamf Pro holds (the simulator's Classic API, with a token of its API client):
+  ${jamfToken}
+  curl -s -H "Authorization: Bearer <access_token from above>" '${jamfUrl}/JSSResource/users'
 
 Press Ctrl+C to stop.`);
 

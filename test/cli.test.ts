@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,14 +32,14 @@ async function finish(child: ChildProcess): Promise<{ code: number | null; out: 
 
 describe('command-line entry points', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
-  let dir: string;
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
   const tempDir = () => {
-    dir = mkdtempSync(join(tmpdir(), 'jamf-scim-cli-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    return dir;
+    // Each directory its own cleanup: a test that makes two must not remove only the last.
+    const made = mkdtempSync(join(tmpdir(), 'jamf-scim-cli-'));
+    cleanups.push(() => rmSync(made, { recursive: true, force: true }));
+    return made;
   };
 
   it('npm start refuses to start without configuration and names the missing keys', async () => {
@@ -47,6 +48,19 @@ describe('command-line entry points', () => {
     expect(err).toContain('JAMF_URL is required');
     expect(err).toContain('SCIM_BEARER_TOKENS');
     expect(err).toContain('JAMF_CLIENT_ID');
+  });
+
+  it('npm run demo that cannot listen says why and leaves no state directory behind', async () => {
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    cleanups.push(() => new Promise<void>((done) => taken.close(() => done())));
+    const port = String((taken.address() as { port: number }).port);
+    const tmp = tempDir();
+    const { code, err } = await finish(run('src/demo.ts', { PORT: port, TMPDIR: tmp }, tempDir()));
+    expect(code).toBe(1);
+    expect(err).toContain('EADDRINUSE');
+    // (tsx keeps its own cache there too.)
+    expect(readdirSync(tmp).filter((name) => name.startsWith('jamf-scim-demo-'))).toEqual([]);
   });
 
   it('npm run demo prints the SCIM URL and a token that work, and stops on SIGTERM', async () => {
