@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
@@ -16,8 +17,23 @@ const jamfUrl = z
   .trim()
   .url('must be an http(s) URL such as https://example.jamfcloud.com')
   .refine((v) => /^https?:\/\//i.test(v), 'must start with http:// or https://')
+  // A pasted API or UI address (…/JSSResource, …/api/…, …/index.html, a query) would make every call
+  // a 404 later on; an on-premises context path such as /jamf is kept.
+  .refine((v) => {
+    const u = new URL(v);
+    return u.search === '' && u.hash === '' && !/^\/(JSSResource|api|uapi)(\/|$)/i.test(u.pathname) && !/\.(html?|jsp)$/i.test(u.pathname);
+  }, "must be Jamf Pro's base URL (https://example.jamfcloud.com), not an API or page address")
   // Jamf answers 404 to `//JSSResource` (jamf-pro-api.md §7.3), so the base never ends in '/'.
   .transform((v) => v.replace(/\/+$/, ''));
+
+/** An entry Fastify's trustProxy (proxy-addr) takes: an address, a CIDR range, or one of its names for ranges. */
+function proxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, extra] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 const bearerTokens = z
   .string()
@@ -100,6 +116,10 @@ export const configSchema = z
       .string()
       .trim()
       .default('false')
+      .refine(
+        (v) => /^(true|false|\d+)$/i.test(v) || v.split(',').map((a) => a.trim()).filter((a) => a !== '').every(proxyAddress),
+        'must be true, false, a hop count, or comma-separated IP addresses or CIDR ranges of the proxies',
+      )
       .transform((v): boolean | number | string[] => {
         if (/^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
         if (/^\d+$/.test(v)) return Number(v);

@@ -17,6 +17,16 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/** A file a config key names; one that cannot be read stops the start with the key named (never the file's content). */
+function readConfigFile(key: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new ConfigError([`${key} could not be read (${code})`]);
+  }
+}
+
 /** OAuth client credentials and IdP-signed tokens, when configured (the keys are checked together in config.ts). */
 function authOptions(config: Config) {
   const oauth =
@@ -26,12 +36,11 @@ function authOptions(config: Config) {
   if (config.OIDC_ISSUER === undefined || config.OIDC_AUDIENCE === undefined) return { oauth };
   let keys;
   if (config.OIDC_PUBLIC_KEYS_FILE !== undefined) {
+    const text = readConfigFile('OIDC_PUBLIC_KEYS_FILE', config.OIDC_PUBLIC_KEYS_FILE).toString('utf8');
     try {
-      keys = parsePublicKeys(readFileSync(config.OIDC_PUBLIC_KEYS_FILE, 'utf8'));
+      keys = parsePublicKeys(text);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code !== undefined ? `could not be read (${code})` : err instanceof Error ? err.message : 'could not be read';
-      throw new ConfigError([`OIDC_PUBLIC_KEYS_FILE ${why}`]);
+      throw new ConfigError([`OIDC_PUBLIC_KEYS_FILE ${err instanceof Error ? err.message : 'could not be read'}`]);
     }
   }
   return { oauth, idpTokens: { issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL, keys } };
@@ -44,8 +53,12 @@ export interface Overrides {
 
 /** Wires the real adapters from a parsed config and listens; shared by `server.ts` and the demo. */
 export async function startServer(config: Config, logger: Logger, overrides: Overrides = {}): Promise<Running> {
-  // First: a bad key file stops the start before anything is opened.
+  // First: a bad key or certificate file stops the start before anything is opened.
   const auth = authOptions(config);
+  const https =
+    config.TLS_CERT_FILE !== undefined && config.TLS_KEY_FILE !== undefined
+      ? { cert: readConfigFile('TLS_CERT_FILE', config.TLS_CERT_FILE), key: readConfigFile('TLS_KEY_FILE', config.TLS_KEY_FILE), minVersion: 'TLSv1.2' as const }
+      : undefined;
   const store = openSqliteStore(config.STATE_URL);
   const metrics = createMetrics({ defaultMetrics: true });
   // The client adds `component: jamf` to its own lines; giving it a child that has it already
@@ -64,10 +77,6 @@ export async function startServer(config: Config, logger: Logger, overrides: Ove
     });
   metrics.setQueueStats(() => jamf.stats());
   metrics.setMissingPrivileges(() => jamf.missingPrivileges());
-  const https =
-    config.TLS_CERT_FILE !== undefined && config.TLS_KEY_FILE !== undefined
-      ? { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE), minVersion: 'TLSv1.2' as const }
-      : undefined;
   const app = await buildApp({
     ...auth,
     jamf,

@@ -94,6 +94,16 @@ describe('OAuth in the running server', () => {
     await users.body.dump();
   });
 
+  it('stops at start on a TLS or key file that cannot be read, naming the key and not the path', async () => {
+    const { config, dir } = await configFor({ TLS_CERT_FILE: '/nonexistent/cert.pem', TLS_KEY_FILE: '/nonexistent/key.pem' });
+    const started = startServer(config, pino({ level: 'silent' }));
+    await expect(started).rejects.toBeInstanceOf(ConfigError);
+    await expect(started).rejects.toThrow(/TLS_CERT_FILE could not be read \(ENOENT\)/);
+    await expect(started).rejects.not.toThrow(/nonexistent/);
+    const missingKeys = startServer((await configFor({ OIDC_ISSUER: 'https://idp.example.com', OIDC_AUDIENCE: 'scim', OIDC_PUBLIC_KEYS_FILE: join(dir, 'none.json') })).config, pino({ level: 'silent' }));
+    await expect(missingKeys).rejects.toThrow(/OIDC_PUBLIC_KEYS_FILE could not be read \(ENOENT\)/);
+  });
+
   it('stops at start on an OIDC_PUBLIC_KEYS_FILE that is not a public JWKS, naming the key', async () => {
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     const probe = await configFor({});

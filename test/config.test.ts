@@ -63,6 +63,25 @@ describe('TRUST_PROXY', () => {
     expect(loadConfig({ ...base, TRUST_PROXY: 'TRUE' }).TRUST_PROXY).toBe(true);
     expect(loadConfig({ ...base, TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
     expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'loopback, fd00::/8' }).TRUST_PROXY).toEqual(['loopback', 'fd00::/8']);
+  });
+
+  it('names itself for an entry that is no address, range or hop count (not a later "invalid IP address")', () => {
+    for (const bad of ['maybe', '10.0.0.0/33', '10.0.0.1, proxy.example.com', '::1/129', '1.2.3.4/8/1']) {
+      expect(problems({ ...base, TRUST_PROXY: bad })[0], bad).toMatch(/^TRUST_PROXY must be true, false, a hop count/);
+    }
+  });
+});
+
+describe('JAMF_URL', () => {
+  it("refuses an API or page address pasted instead of the base URL, naming the key", () => {
+    for (const bad of ['https://x.jamfcloud.com/JSSResource', 'https://x.jamfcloud.com/api/v1/users', 'https://x.jamfcloud.com/index.html', 'https://x.jamfcloud.com/?failover', 'https://x.jamfcloud.com/uapi']) {
+      expect(problems({ ...base, JAMF_URL: bad })[0], bad).toMatch(/^JAMF_URL must be Jamf Pro's base URL/);
+    }
+  });
+
+  it('keeps an on-premises context path', () => {
+    expect(loadConfig({ ...base, JAMF_URL: 'https://jamf.example.com:8443/jamf/' }).JAMF_URL).toBe('https://jamf.example.com:8443/jamf');
   });
 });
 
