@@ -42,8 +42,14 @@ export interface CheckTarget {
   tokenPath?: { configured: string; answered: () => string };
 }
 
+/** The names of the check's own test user and group; nothing else in Jamf carries it. */
+const TEST_PREFIX = 'jamf-scim-connection-check-';
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 function tokenDetail(path: CheckTarget['tokenPath']): string {
-  if (path === undefined) return 'the API client credentials work';
+  // Without an OAuth token path the client signs in with JAMF_USERNAME and JAMF_PASSWORD.
+  if (path === undefined) return 'the Jamf Pro user name and password work';
   const answered = path.answered();
   const base = `the API client credentials work (token from POST ${answered})`;
   // The client falls back by itself (src/jamf/token-path.ts); the setting only saves a 404 per start.
@@ -81,11 +87,26 @@ export async function runConnectionCheck(target: CheckTarget): Promise<CheckStep
   await run('Read the Jamf Pro version', () => target.jamf.serverInfo(), (i) =>
     `${i.version}${i.hasUsersApi ? ' (paged /api/v1/users available)' : ' (Classic listing; /api/v1/users needs 11.26+)'}`,
   );
-  await run('Read users', () => target.jamf.listUsers(), (u) => `${u.length} users`);
-  await run('Read static user groups', () => target.jamf.listGroups(), (g) => `${g.filter((x) => !x.isSmart).length} static groups`);
+  const users = await run('Read users', () => target.jamf.listUsers(), (u) => count(u.length, 'user'));
+  const groups = await run('Read static user groups', () => target.jamf.listGroups(), (g) => count(g.filter((x) => !x.isSmart).length, 'static group'));
+
+  // A check that was stopped half-way (Ctrl-C, a lost connection) left its test objects behind;
+  // their names say they are this check's, so this run removes them first.
+  const leftUsers = (users ?? []).filter((u) => u.name.startsWith(TEST_PREFIX));
+  const leftGroups = (groups ?? []).filter((g) => !g.isSmart && g.name.startsWith(TEST_PREFIX));
+  if (leftUsers.length + leftGroups.length > 0) {
+    await run(
+      'Remove what an earlier check left',
+      async () => {
+        for (const g of leftGroups) await target.jamf.deleteGroup(g.id);
+        for (const u of leftUsers) await target.jamf.deleteUser(u.id);
+      },
+      () => `deleted ${[...leftUsers.map((u) => `user ${u.name}`), ...leftGroups.map((g) => `group ${g.name}`)].join(', ')}`,
+    );
+  }
 
   const suffix = randomBytes(4).toString('hex');
-  const userName = `jamf-scim-connection-check-${suffix}`;
+  const userName = `${TEST_PREFIX}${suffix}`;
   const userId = await run('Create a user', () => target.jamf.createUser({ name: userName, fullName: 'jamf-scim connection check' }), (id) => `created ${userName} (id ${id})`);
   let groupId: number | undefined;
   try {
@@ -94,7 +115,7 @@ export async function runConnectionCheck(target: CheckTarget): Promise<CheckStep
 
     groupId = await run(
       'Create a static user group',
-      () => target.jamf.createGroup({ name: `jamf-scim-connection-check-${suffix}`, memberIds: [] }),
+      () => target.jamf.createGroup({ name: `${TEST_PREFIX}${suffix}`, memberIds: [] }),
       (id) => `created (id ${id})`,
     );
     if (groupId === undefined) skip('Update a static user group', 'no test group');
@@ -103,7 +124,7 @@ export async function runConnectionCheck(target: CheckTarget): Promise<CheckStep
       await run(
         'Update a static user group',
         async () => {
-          if (userId === undefined) return target.jamf.updateGroup(gid, { name: `jamf-scim-connection-check-${suffix}-renamed` });
+          if (userId === undefined) return target.jamf.updateGroup(gid, { name: `${TEST_PREFIX}${suffix}-renamed` });
           await target.jamf.updateGroup(gid, { addIds: [userId] });
           await target.jamf.updateGroup(gid, { removeIds: [userId] });
         },
@@ -115,7 +136,7 @@ export async function runConnectionCheck(target: CheckTarget): Promise<CheckStep
     else {
       const gid = groupId;
       await run('Delete a static user group', () => target.jamf.deleteGroup(gid), () => 'deleted the test group');
-      leftover(`static user group jamf-scim-connection-check-${suffix} (id ${gid})`);
+      leftover(`static user group ${TEST_PREFIX}${suffix} (id ${gid})`);
     }
     if (userId === undefined) skip('Delete a user', 'no test user');
     else {

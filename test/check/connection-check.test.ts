@@ -40,6 +40,24 @@ describe('connection check (npm run check)', () => {
     return steps;
   }
 
+  it('removes the test user and group a stopped earlier check left, and says so', async () => {
+    sim = createSimulator({ seedUsers: 1 });
+    const baseUrl = await sim.listen();
+    const userId = sim.addUser({ name: 'jamf-scim-connection-check-0badf00d' });
+    sim.addGroup({ name: 'jamf-scim-connection-check-0badf00d', memberIds: [userId] });
+    jamf = createJamfClient({ baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret, logger: pino({ level: 'silent' }), retries: 0 });
+    const steps = await runConnectionCheck({ jamf, checkToken: () => jamf.checkToken() });
+    expect(steps.filter((s) => !s.ok)).toEqual([]);
+    expect(steps.find((s) => s.name === 'Remove what an earlier check left')?.detail).toBe(
+      'deleted user jamf-scim-connection-check-0badf00d, group jamf-scim-connection-check-0badf00d',
+    );
+    expect([...sim.state.users.values()].map((u) => u.name).filter((n) => n.startsWith('jamf-scim-connection-check-'))).toEqual([]);
+    expect(sim.state.groups.size).toBe(0);
+    // Counted as a person would write them; without an OAuth token path the check names the password sign-in.
+    expect(steps.find((s) => s.name === 'Read users')?.detail).toBe('2 users');
+    expect(steps[0]?.detail).toBe('the Jamf Pro user name and password work');
+  });
+
   it('passes every step with the privileges the README lists', async () => {
     const steps = await check();
     expect(steps.filter((s) => !s.ok)).toEqual([]);
