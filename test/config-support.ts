@@ -18,3 +18,16 @@ export function configProblems(env: Record<string, string | undefined>): string[
   }
   return [];
 }
+
+/** The environment of a server against `sim` (listening at `jamfUrl`) on a loopback port the OS picks, with its state file at `statePath`. */
+export function simulatorEnv(sim: { clientId: string; clientSecret: string }, jamfUrl: string, token: string, statePath: string): Record<string, string> {
+  return {
+    JAMF_URL: jamfUrl,
+    JAMF_CLIENT_ID: sim.clientId,
+    JAMF_CLIENT_SECRET: sim.clientSecret,
+    SCIM_BEARER_TOKENS: token,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    STATE_URL: statePath,
+  };
+}

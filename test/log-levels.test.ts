@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulator } from '../src/simulator/index.js';
+import { simulatorEnv } from './config-support.js';
 import { captureLogs } from './helper.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -99,17 +100,7 @@ describe('the server process at LOG_LEVEL=trace', () => {
 
     const child: ChildProcess = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/server.ts')], {
       cwd: dir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        JAMF_URL: jamfUrl,
-        JAMF_CLIENT_ID: sim.clientId,
-        JAMF_CLIENT_SECRET: sim.clientSecret,
-        SCIM_BEARER_TOKENS: TOKEN,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        STATE_URL: join(dir, 'state.db'),
-        LOG_LEVEL: 'trace',
-      },
+      env: { PATH: process.env.PATH ?? '', ...simulatorEnv(sim, jamfUrl, TOKEN, join(dir, 'state.db')), LOG_LEVEL: 'trace' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = once(child, 'exit');

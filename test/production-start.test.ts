@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../src/simulator/index.js';
+import { simulatorEnv } from './config-support.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TOKEN = 'production-start-token-0123456789abcdef';
@@ -45,15 +46,7 @@ describe('npm start (the compiled server, no development tools)', () => {
     sim = createSimulator();
     jamfUrl = await sim.listen();
 
-    const child = npmStart(dir, {
-      JAMF_URL: jamfUrl,
-      JAMF_CLIENT_ID: sim.clientId,
-      JAMF_CLIENT_SECRET: sim.clientSecret,
-      SCIM_BEARER_TOKENS: TOKEN,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      STATE_URL: join(dir, 'state.db'),
-    });
+    const child = npmStart(dir, simulatorEnv(sim, jamfUrl, TOKEN, join(dir, 'state.db')));
     const exited = once(child, 'exit');
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));

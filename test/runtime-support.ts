@@ -5,6 +5,7 @@ import { pino, type Logger } from 'pino';
 import { loadConfig } from '../src/config.js';
 import { startServer, type Running } from '../src/runtime.js';
 import type { Simulator } from '../src/simulator/index.js';
+import { simulatorEnv } from './config-support.js';
 
 export type Cleanups = Array<() => Promise<void> | void>;
 
@@ -22,15 +23,6 @@ export async function startRuntime(
   const jamfUrl = await sim.listen();
   const dir = mkdtempSync(join(tmpdir(), 'jamf-scim-runtime-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const config = loadConfig({
-    JAMF_URL: jamfUrl,
-    JAMF_CLIENT_ID: sim.clientId,
-    JAMF_CLIENT_SECRET: sim.clientSecret,
-    SCIM_BEARER_TOKENS: token,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    STATE_URL: join(dir, 'state.db'),
-    ...env,
-  });
+  const config = loadConfig({ ...simulatorEnv(sim, jamfUrl, token, join(dir, 'state.db')), ...env });
   return startServer(config, logger);
 }
