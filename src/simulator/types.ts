@@ -79,7 +79,7 @@ export interface SimGroup {
 }
 
 export interface SimulatorState {
-  /** Replace a record (`set`) to rename it: the name index follows `set` and `delete` (records.ts). */
+  /** Users and groups by id, with a name index that follows `set`, `delete` and in-place renames (records.ts). */
   users: NamedRecords<SimUser>;
   groups: NamedRecords<SimGroup>;
   nextUserId: number;

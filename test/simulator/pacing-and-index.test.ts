@@ -60,6 +60,13 @@ describe('name index', () => {
     const renamed = records.get(3);
     if (renamed) renamed.name = 'other';
     expect(records.findByName('dup')).toBeUndefined();
+    // Found by its new name at once, so a duplicate of it is refused as Jamf would.
+    expect(records.findByName('OTHER')?.id).toBe(3);
+    // A copy stored in its place takes over; the replaced object no longer moves the index.
+    records.set(3, rec(3, 'third'));
+    if (renamed) renamed.name = 'stale';
+    expect(records.findByName('stale')).toBeUndefined();
+    expect(records.findByName('third')?.id).toBe(3);
   });
 });
 
