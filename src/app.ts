@@ -11,18 +11,27 @@ import type { OAuthClientOptions } from './http/oauth-token.js';
 import { createScimAuth } from './http/scim-auth.js';
 import { registerScimRoutes } from './http/scim-routes.js';
 import type { JamfQueueStats, Metrics } from './metrics.js';
+import { createAuditTrail, NO_AUDIT } from './audit/recorder.js';
+import type { AuditStore } from './audit/types.js';
+import { registerAdminRoutes } from './http/admin-routes.js';
 import { createGroupService } from './provisioning/group-service.js';
 import { createGroupWriter } from './provisioning/group-writer.js';
 import { groupNameTaken } from './provisioning/duplicates.js';
 import type { JamfDirectory, StateStore } from './provisioning/ports.js';
 import { createUserService } from './provisioning/user-service.js';
 import type { Readiness } from './readiness.js';
+import type { ScimToken, ScimTokenSet } from './scim-tokens.js';
 
 export interface AppDeps {
   jamf: JamfDirectory;
   store: StateStore;
   logger: Logger;
-  bearerTokens: readonly string[];
+  /** The SCIM tokens, named (`token-N` for a bare string); a set is replaced in place on rotation. */
+  bearerTokens: ScimTokenSet | readonly (string | ScimToken)[];
+  /** Where the audit trail is kept; without it nothing is recorded and /admin is off. */
+  audit?: AuditStore;
+  /** Turns on the admin API (`/admin/api/*`); separate from the SCIM tokens. */
+  adminToken?: string;
   /** Largest `count` a list request gets; larger requests are clamped (RFC 7644 §3.4.2.4). */
   maxPageSize?: number;
   /** POST /Bulk limits (RFC 7644 §3.7.4); defaults 100 operations and 1 MiB. */
@@ -102,6 +111,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const readConcurrency = deps.readConcurrency ?? 5;
   const onEvent = deps.metrics?.lifecycle;
+  const audit = deps.audit
+    ? createAuditTrail({ store: deps.audit, logger: deps.logger, now: deps.now ?? (() => new Date()), onFailure: deps.metrics?.auditFailed })
+    : NO_AUDIT;
   const writer = createGroupWriter({
     jamf: deps.jamf,
     logger: deps.logger,
@@ -118,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     adoptJamfUsers: deps.adoptJamfUsers,
     now: deps.now,
     onEvent,
+    audit,
   });
   deps.metrics?.setUsersWaiting(users.waitingOnUsers);
   const groups = createGroupService({
@@ -130,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     resolveMember: users.jamfIdOfMember,
     lockMember: users.withLock,
     onEvent,
+    audit,
   });
 
   if (deps.metrics) {
@@ -154,7 +168,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerScimRoutes(scope, {
         users,
         groups,
-        bearerTokens: deps.bearerTokens,
         maxPageSize: deps.maxPageSize ?? 1000,
         publicBaseUrl: deps.publicBaseUrl,
         authFailureLimit: deps.authFailureLimit ?? 20,
@@ -174,6 +187,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // The token endpoint sits at the root, outside /scim/v2: it is how a SCIM token is obtained.
   await auth.registerTokenRoute(app);
+  if (deps.audit) registerAdminRoutes(app, { adminToken: deps.adminToken, audit: deps.audit, authFailureLimit: deps.authFailureLimit ?? 20 });
   registerOpsRoutes(app, { metrics: deps.metrics, metricsToken: deps.metricsToken, readiness: deps.readiness });
   return app;
 }

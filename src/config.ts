@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { duplicateProblems, parseScimTokens } from './scim-tokens.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -37,17 +38,14 @@ function proxyAddress(entry: string): boolean {
 
 const bearerTokens = z
   .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((t) => t.trim())
-      .filter((t) => t !== ''),
-  )
-  .pipe(
-    z
-      .array(z.string().min(16, 'each token must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'tokens must be printable ASCII without spaces'))
-      .min(1, 'at least one token is required'),
-  );
+  .transform((v, ctx) => {
+    const entries = v.split(',').map((t) => t.trim()).filter((t) => t !== '');
+    const { tokens, problems } = parseScimTokens(entries);
+    if (entries.length === 0) problems.push('at least one token is required');
+    for (const message of [...problems, ...duplicateProblems(tokens)]) ctx.addIssue({ code: 'custom', message });
+    return tokens;
+  })
+  .optional();
 
 const printable = (what: string) => z.string().trim().regex(/^[\x21-\x7e]+$/, `${what} must be printable ASCII without spaces`);
 
@@ -74,6 +72,8 @@ export const configSchema = z
     JAMF_RETRIES: int(3, 0, 10),
     JAMF_QUEUE_LIMIT: int(500, 1, 100_000),
     SCIM_BEARER_TOKENS: bearerTokens,
+    // One token per line (`name:token`), re-read on SIGHUP and when it changes: rotation without a restart.
+    SCIM_BEARER_TOKENS_FILE: optionalString,
     SCIM_MAX_PAGE_SIZE: int(1000, 1, 10_000),
     // POST /Bulk limits, advertised in ServiceProviderConfig (RFC 7644 §3.7.4).
     SCIM_BULK_MAX_OPERATIONS: int(100, 1, 10_000),
@@ -91,6 +91,10 @@ export const configSchema = z
     TLS_CERT_FILE: optionalString,
     TLS_KEY_FILE: optionalString,
     METRICS_TOKEN: optionalString,
+    // Turns on /admin (the audit API); separate from the SCIM tokens. Unset: /admin answers 404.
+    ADMIN_TOKEN: printable('the admin token').min(32, 'must be at least 32 characters').max(512).optional(),
+    // Audit entries older than this are deleted, in small batches in the background.
+    AUDIT_RETENTION_DAYS: int(90, 1, 36_500),
     AUTH_FAILURE_LIMIT: int(20, 1, 10_000),
     // OAuth 2.0 client credentials (RFC 6749 §4.4) for IdPs that fetch their own token (Entra gallery apps).
     OAUTH_CLIENT_ID: printable('the client id').max(200).optional(),
@@ -139,6 +143,7 @@ function crossKeyProblems(env: Record<string, string | undefined>): string[] {
   if (has('JAMF_CLIENT_ID') || has('JAMF_CLIENT_SECRET')) pair('JAMF_CLIENT_ID', 'JAMF_CLIENT_SECRET', 'Jamf API client');
   else if (has('JAMF_USERNAME') || has('JAMF_PASSWORD')) pair('JAMF_USERNAME', 'JAMF_PASSWORD', 'Jamf basic auth');
   else out.push('JAMF_CLIENT_ID is required: set JAMF_CLIENT_ID and JAMF_CLIENT_SECRET (or JAMF_USERNAME and JAMF_PASSWORD)');
+  if (!has('SCIM_BEARER_TOKENS') && !has('SCIM_BEARER_TOKENS_FILE')) out.push('SCIM_BEARER_TOKENS is required (or SCIM_BEARER_TOKENS_FILE): the tokens the IdP presents');
   pair('TLS_CERT_FILE', 'TLS_KEY_FILE', 'HTTPS');
   pair('OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET', 'OAuth client credentials');
   const idpKeys = ['OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'OIDC_PUBLIC_KEYS_FILE'].filter(has);
@@ -181,6 +186,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   problems.push(...crossKeyProblems(present));
   if (result.success && result.data.JAMF_LIST_TIMEOUT_MS < result.data.JAMF_TIMEOUT_MS) {
     problems.push('JAMF_LIST_TIMEOUT_MS must not be below JAMF_TIMEOUT_MS (a list takes at least as long as one record)');
+  }
+  if (result.success && result.data.ADMIN_TOKEN !== undefined && result.data.SCIM_BEARER_TOKENS?.some((t) => t.token === result.data.ADMIN_TOKEN)) {
+    problems.push('ADMIN_TOKEN must not be one of the SCIM_BEARER_TOKENS (an IdP holding it would read the audit trail)');
   }
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(result.data);

@@ -65,6 +65,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     registers: [registry],
   });
   const jamfOutages = new Counter({ name: 'jamf_outages_total', help: 'Times Jamf Pro became unreachable', registers: [registry] });
+  const auditFailures = new Counter({
+    name: 'audit_write_failures_total',
+    help: 'Audit entries the state store could not take (each is in the error log instead)',
+    registers: [registry],
+  });
   let missingPrivileges: () => ReadonlyArray<{ privilege: string }> = () => [];
   new Gauge({
     name: 'jamf_missing_privilege',
@@ -165,6 +170,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     },
     tokenRefreshed() {
       tokenRefreshes.inc();
+    },
+    auditFailed() {
+      auditFailures.inc();
     },
     lifecycle(event: LifecycleEvent) {
       lifecycle.inc({ event });

@@ -10,10 +10,14 @@ import { createJamfHealth } from './jamf-health.js';
 import { createMetrics } from './metrics.js';
 import { createReadiness } from './readiness.js';
 import { openSqliteStore } from './store/sqlite-store.js';
+import { startAuditRetention } from './audit/retention.js';
+import { openTokenSource } from './token-source.js';
 
 export interface Running {
   app: FastifyInstance;
   url: string;
+  /** Reads SCIM_BEARER_TOKENS_FILE again (SIGHUP); false when there is none or it has a problem. */
+  reloadTokens(): boolean;
   stop(): Promise<void>;
 }
 
@@ -59,7 +63,9 @@ export async function startServer(config: Config, logger: Logger, overrides: Ove
     config.TLS_CERT_FILE !== undefined && config.TLS_KEY_FILE !== undefined
       ? { cert: readConfigFile('TLS_CERT_FILE', config.TLS_CERT_FILE), key: readConfigFile('TLS_KEY_FILE', config.TLS_KEY_FILE), minVersion: 'TLSv1.2' as const }
       : undefined;
+  const tokens = openTokenSource(config, logger);
   const store = openSqliteStore(config.STATE_URL);
+  const retention = startAuditRetention({ audit: store.audit, days: config.AUDIT_RETENTION_DAYS, now: () => new Date(), logger });
   const metrics = createMetrics({ defaultMetrics: true });
   // The client adds `component: jamf` to its own lines; giving it a child that has it already
   // would write the key twice, which strict JSON consumers refuse.
@@ -82,7 +88,9 @@ export async function startServer(config: Config, logger: Logger, overrides: Ove
     jamf,
     store,
     logger,
-    bearerTokens: config.SCIM_BEARER_TOKENS,
+    bearerTokens: tokens.set,
+    audit: store.audit,
+    adminToken: config.ADMIN_TOKEN,
     maxPageSize: config.SCIM_MAX_PAGE_SIZE,
     bulk: { maxOperations: config.SCIM_BULK_MAX_OPERATIONS, maxPayloadSize: config.SCIM_BULK_MAX_PAYLOAD_BYTES },
     publicBaseUrl: config.PUBLIC_BASE_URL,
@@ -97,6 +105,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ove
     readiness: createReadiness({ store, jamf, health }),
   });
   app.addHook('onClose', async () => {
+    tokens.close();
+    retention.stop();
     await jamf.close();
     store.close();
   });
@@ -104,6 +114,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ove
   return {
     app,
     url: address,
+    reloadTokens: () => tokens.reload('SIGHUP'),
     stop: async () => {
       await app.close();
     },

@@ -38,6 +38,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Rotation without a restart: SCIM_BEARER_TOKENS_FILE is read again (systemctl reload sends it).
+  process.on('SIGHUP', () => {
+    if (!running.reloadTokens()) logger.warn('SIGHUP: no SCIM_BEARER_TOKENS_FILE to reload, or it was not applied');
+  });
 }
 
 main().catch((err: unknown) => {

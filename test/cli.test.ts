@@ -1,34 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { finish, runEntry } from './cli-support.js';
 import { createSimulator, type Simulator } from '../src/simulator/index.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
-/** tsx's loader by absolute URL, since the child runs in a directory outside the project. */
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-
 /** Runs one of the package's entry points the way `npm run …` does, in an empty directory (no .env). */
-function run(script: string, env: Record<string, string>, cwd: string): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX, join(ROOT, script)], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-async function finish(child: ChildProcess): Promise<{ code: number | null; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, out, err };
-}
+const run = (script: string, env: Record<string, string>, cwd: string): ChildProcess => runEntry(script, [], cwd, env);
 
 describe('command-line entry points', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -82,6 +63,18 @@ describe('command-line entry points', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { totalResults: number };
     expect(body.totalResults).toBeGreaterThan(0);
+    // The admin token it prints reads the audit trail of what the demo token did.
+    const adminToken = /Admin token:\s+(\S+)/.exec(out)?.[1] as string;
+    const created = await fetch(`${base}/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'demo-audit@example.com', active: true }),
+    });
+    expect(created.status).toBe(201);
+    const audit = await fetch(`${new URL(base).origin}/admin/api/audit`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(audit.status).toBe(200);
+    const trail = (await audit.json()) as { entries: Array<{ action: string; credential: string; name: string }> };
+    expect(trail.entries[0]).toMatchObject({ action: 'user.created', credential: 'demo', name: 'demo-audit@example.com' });
     child.kill('SIGTERM');
     const [code] = (await exited) as [number | null];
     expect(code).toBe(0);

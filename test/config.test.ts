@@ -15,7 +15,10 @@ describe('config', () => {
   it('applies defaults, normalises the Jamf URL and splits tokens', () => {
     const c = loadConfig(base);
     expect(c.JAMF_URL).toBe('https://example.jamfcloud.com');
-    expect(c.SCIM_BEARER_TOKENS).toEqual(['aaaaaaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbbbbbb']);
+    expect(c.SCIM_BEARER_TOKENS).toEqual([
+      { name: 'token-1', token: 'aaaaaaaaaaaaaaaaaaaa' },
+      { name: 'token-2', token: 'bbbbbbbbbbbbbbbbbbbb' },
+    ]);
     expect(c.JAMF_MAX_CONCURRENCY).toBe(5);
     expect(c.PORT).toBe(8080);
     expect(c.STATE_URL).toBe('./data/state.db');

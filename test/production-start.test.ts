@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,8 @@ import { simulatorEnv } from './config-support.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TOKEN = 'production-start-token-0123456789abcdef';
+const OLD_FILE_TOKEN = 'file-token-old-0123456789abcdef';
+const NEW_FILE_TOKEN = 'file-token-new-0123456789abcdef';
 
 /** `npm start` as an administrator runs it: the package's own script, in a directory holding the package.json, dist/ and node_modules. */
 function npmStart(cwd: string, env: Record<string, string>): ChildProcess {
@@ -46,7 +48,9 @@ describe('npm start (the compiled server, no development tools)', () => {
     sim = createSimulator();
     jamfUrl = await sim.listen();
 
-    const child = npmStart(dir, simulatorEnv(sim, jamfUrl, TOKEN, join(dir, 'state.db')));
+    const tokensFile = join(dir, 'scim-tokens');
+    writeFileSync(tokensFile, `okta:${OLD_FILE_TOKEN}\n`);
+    const child = npmStart(dir, { ...simulatorEnv(sim, jamfUrl, TOKEN, join(dir, 'state.db')), SCIM_BEARER_TOKENS_FILE: tokensFile });
     const exited = once(child, 'exit');
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -62,6 +66,17 @@ describe('npm start (the compiled server, no development tools)', () => {
     // No tsx in the process tree: npm's child is node itself (the shell exec'd it).
     const tree = spawnSync('ps', ['-o', 'args=', '--ppid', String(child.pid)], { encoding: 'utf8' }).stdout.trim();
     expect(tree).toMatch(/node dist\/server\.js$/);
+
+    // Rotation without a restart: the tokens file is read again on SIGHUP (systemctl reload).
+    const get = (token: string) => fetch(`${url}/scim/v2/Users?count=1`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    expect(await get(OLD_FILE_TOKEN)).toBe(200);
+    writeFileSync(tokensFile, `okta:${NEW_FILE_TOKEN}\n`);
+    const serverPid = Number(spawnSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' }).stdout.trim());
+    process.kill(serverPid, 'SIGHUP');
+    while (!out.includes('SCIM tokens reloaded')) await once(child.stdout as NodeJS.ReadableStream, 'data');
+    expect(await get(NEW_FILE_TOKEN)).toBe(200);
+    expect(await get(OLD_FILE_TOKEN)).toBe(401);
+    expect(out).not.toContain(NEW_FILE_TOKEN);
 
     child.kill('SIGTERM');
     const [code] = (await exited) as [number | null];

@@ -1,16 +1,21 @@
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { ScimError } from '../scim/index.js';
-import { createTokenCheck, presentedToken, type AuthResult } from './auth.js';
+import { createNamedTokenCheck, presentedToken, type AuthResult } from './auth.js';
+import type { ScimToken, ScimTokenSet } from '../scim-tokens.js';
 
 /** What a SCIM request's credentials came to; `reason` (never the token) is for the log. */
 export interface AuthOutcome {
   result: AuthResult;
   reason?: string;
+  /** Which credential a valid request came with: the static token's name, or the JWT check's. */
+  credential?: string;
 }
 
 /** Verifies the JWTs of one issuer: `verify` resolves when one is accepted, rejects with jose's error otherwise. */
 export interface JwtCheck {
   issuer: string;
+  /** What the audit trail records for a request with one of these tokens. */
+  credential: string;
   verify(token: string, now: Date): Promise<void>;
 }
 
@@ -46,6 +51,7 @@ export function createIdpTokenCheck(options: IdpTokenOptions): JwtCheck {
   else throw new Error('an IdP token check needs jwksUrl or keys');
   return {
     issuer: options.issuer,
+    credential: `jwt:${options.issuer}`,
     verify: async (token, now) => {
       await jwtVerify(token, keys, {
         issuer: options.issuer,
@@ -97,13 +103,12 @@ function keySourceFailed(err: unknown): boolean {
  * one of `jwtChecks` (tokens from `POST /oauth/token`, tokens signed by the IdP). Static tokens
  * are compared first and without any JWT work, so they keep working exactly as before.
  */
-export function createBearerAuth(options: { tokens: readonly string[]; jwtChecks: readonly JwtCheck[]; now: () => Date }) {
-  const staticCheck = createTokenCheck(options.tokens);
-  const valid: AuthOutcome = Object.freeze({ result: 'valid' });
+export function createBearerAuth(options: { tokens: ScimTokenSet | readonly (string | ScimToken)[]; jwtChecks: readonly JwtCheck[]; now: () => Date }) {
+  const staticCheck = createNamedTokenCheck(options.tokens);
   // Synchronous when the static tokens decide, so the IdP's requests wait on no promise.
   return function authenticate(header: string | undefined): AuthOutcome | Promise<AuthOutcome> {
     const result = staticCheck(header);
-    if (result === 'valid') return valid;
+    if (typeof result !== 'string') return result;
     if (result !== 'invalid' || options.jwtChecks.length === 0) return { result };
     return verifyJwt(presentedToken(header) as string);
   };
@@ -122,7 +127,7 @@ export function createBearerAuth(options: { tokens: readonly string[]; jwtChecks
     if (check === undefined) return { result: 'invalid', reason: 'JWT from an issuer that is not configured' };
     try {
       await check.verify(token, options.now());
-      return { result: 'valid' };
+      return { result: 'valid', credential: check.credential };
     } catch (err) {
       if (keySourceFailed(err)) {
         const unavailable = new ScimError(503, "The identity provider's signing keys could not be fetched; retry later");

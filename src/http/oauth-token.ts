@@ -41,6 +41,7 @@ export function createTokenIssuer(options: OAuthClientOptions, now: () => Date) 
 
   const check: JwtCheck = {
     issuer: ISSUED_TOKEN_ISSUER,
+    credential: `oauth:${options.clientId}`,
     verify: async (token, at) => {
       await jwtVerify(token, key, {
         issuer: ISSUED_TOKEN_ISSUER,

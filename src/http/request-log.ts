@@ -13,7 +13,7 @@ function pathOnly(url: string): string {
 
 /**
  * One log line per request (design.md §7.10), written when it completes: request id, method,
- * path, route template, status and milliseconds. Never headers or bodies, so no token or
+ * path, route template, status, milliseconds and the name of the SCIM credential. Never headers or bodies, so no token or
  * secret can reach the log from here.
  */
 export class OneLinePerRequest extends LogController {
@@ -31,7 +31,9 @@ export class OneLinePerRequest extends LogController {
     const method = request.method;
     const path = pathOnly(request.url);
     const route = request.routeOptions.url;
-    if (error) log.error({ method, path, route, status, ms, err: error.message }, 'request failed');
-    else log[level]({ method, path, route, status, ms }, 'request');
+    // Which IdP credential, on SCIM requests that were admitted (never the credential itself).
+    const credential = request.scimCredential ?? undefined;
+    if (error) log.error({ method, path, route, status, ms, credential, err: error.message }, 'request failed');
+    else log[level]({ method, path, route, status, ms, credential }, 'request');
   }
 }

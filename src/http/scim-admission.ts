@@ -1,9 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ScimError } from '../scim/index.js';
-import { bearerChallenge, createTokenCheck } from './auth.js';
+import { requestContext, runInRequest } from '../audit/context.js';
+import { bearerChallenge } from './auth.js';
 import { createAuthThrottle } from './auth-throttle.js';
 import type { AuthOutcome } from './jwt-auth.js';
 import type { ScimRouteDeps } from './scim-routes.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Name of the SCIM credential an admitted request came with (the request log line and the audit trail show it). */
+    scimCredential: string | null;
+  }
+}
 
 /** Whole seconds (Okta ignores anything else, idp-behaviour.md A1.3). */
 function retryAfterFor(queued: number): number {
@@ -16,10 +24,9 @@ function retryAfterFor(queued: number): number {
  */
 export function registerAdmission(
   app: FastifyInstance,
-  deps: Pick<ScimRouteDeps, 'bearerTokens' | 'authenticate' | 'authThrottle' | 'authFailureLimit' | 'jamfQueue'>,
+  deps: Pick<ScimRouteDeps, 'authenticate' | 'authThrottle' | 'authFailureLimit' | 'jamfQueue'>,
 ): void {
-  const checkToken = createTokenCheck(deps.bearerTokens);
-  const authenticate = deps.authenticate ?? ((header: string | undefined): AuthOutcome => ({ result: checkToken(header) }));
+  const authenticate = deps.authenticate;
   const throttle = deps.authThrottle ?? createAuthThrottle(deps.authFailureLimit);
 
   /** Throws the 401/429 of a failed authentication or a full Jamf queue; returns when the request may proceed. */
@@ -52,6 +59,17 @@ export function registerAdmission(
       }
     }
   };
+  /**
+   * The rest of an admitted request runs in its context (the request id and credential the Jamf
+   * call lines and the audit trail record): Fastify runs the remaining hooks and the handler from
+   * `done`, so calling it inside `run` carries the context into all of them.
+   */
+  const proceed = (request: FastifyRequest, outcome: AuthOutcome, done: () => void): void => {
+    const credential = outcome.credential ?? null;
+    request.scimCredential = credential;
+    runInRequest(requestContext(request.id, credential), done);
+  };
+  app.decorateRequest('scimCredential', null);
   // A callback hook, not an async one: a static token is checked synchronously, and the request
   // then goes on without a promise and a microtask per request. A throw here is answered as the
   // async hook's rejection was (Fastify's hook runner catches it).
@@ -59,7 +77,7 @@ export function registerAdmission(
     const outcome = authenticate(request.headers.authorization);
     if (!(outcome instanceof Promise)) {
       admit(request, reply, outcome);
-      done();
+      proceed(request, outcome, done);
       return;
     }
     outcome.then((settled) => {
@@ -69,7 +87,7 @@ export function registerAdmission(
         done(err as Error);
         return;
       }
-      done();
+      proceed(request, settled, done);
     }, done);
   });
 }

@@ -2,9 +2,10 @@ import { createAuthThrottle } from './auth-throttle.js';
 import { createBearerAuth, createIdpTokenCheck, type IdpTokenOptions, type JwtCheck } from './jwt-auth.js';
 import { OAUTH_TOKEN_PATH, createTokenIssuer, registerOAuthTokenRoute, type OAuthClientOptions } from './oauth-token.js';
 import type { FastifyInstance } from 'fastify';
+import type { ScimToken, ScimTokenSet } from '../scim-tokens.js';
 
 export interface ScimAuthOptions {
-  bearerTokens: readonly string[];
+  bearerTokens: ScimTokenSet | readonly (string | ScimToken)[];
   /** Turns on `POST /oauth/token` and accepts the tokens it issues. */
   oauth?: OAuthClientOptions;
   /** Accepts JWTs signed by the IdP. */

@@ -31,15 +31,14 @@ import { assertIfMatch, hasIfMatch, sentNotModified, versioned } from './conditi
 export interface ScimRouteDeps {
   users: UserService;
   groups: GroupService;
-  bearerTokens: readonly string[];
   maxPageSize: number;
   publicBaseUrl?: string;
   authFailureLimit: number;
   jamfQueue?: { stats(): JamfQueueStats; limit: number };
   /** POST /Bulk limits (RFC 7644 §3.7.4), advertised in ServiceProviderConfig. */
   bulk: BulkSettings;
-  /** Static tokens plus accepted JWTs (src/http/jwt-auth.ts); without it, the static tokens alone. */
-  authenticate?: (header: string | undefined) => AuthOutcome | Promise<AuthOutcome>;
+  /** Static tokens plus accepted JWTs (src/http/jwt-auth.ts). */
+  authenticate: (header: string | undefined) => AuthOutcome | Promise<AuthOutcome>;
   /** Shared with `POST /oauth/token`, so a wrong client secret counts as a failed authentication. */
   authThrottle?: ReturnType<typeof createAuthThrottle>;
   /** The token endpoint's URL path, listed in ServiceProviderConfig when OAuth is on. */

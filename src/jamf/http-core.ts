@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { JamfError } from './errors.js';
+import { createCallLog } from './call-log.js';
 import { errorFromResponse } from './html-error.js';
 import { exchange, ExchangeError } from './exchange.js';
 import type { Limiter } from './limiter.js';
@@ -146,7 +147,10 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
     return bearerHeader;
   };
 
+  const calls = createCallLog(opts.logger);
+
   const attemptOnce = (spec: CallSpec, authorization: string | undefined, pin: Pin | undefined): Promise<Attempt> => {
+    const ctx = calls.context();
     const timeoutMs = spec.timeoutMs ?? opts.timeoutMs;
     const headers: Record<string, string> = { accept: spec.accept, 'user-agent': USER_AGENT };
     if (authorization !== undefined) headers['authorization'] = authorization;
@@ -167,10 +171,12 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
           const res = await exchange(opts.dispatcher, request, timeoutMs);
           const ms = Math.round(performance.now() - started);
           opts.onCall?.({ method: spec.method, route: spec.route, status: res.status, ms });
+          calls.note(ctx, spec, res.status, ms);
           return { ok: true, status: res.status, body: res.body, retryAfter: res.retryAfter, stickyCookie: stickyCookieOf(res.setCookie), ms };
         } catch (err) {
           const ms = Math.round(performance.now() - started);
           opts.onCall?.({ method: spec.method, route: spec.route, status: 'error', ms });
+          calls.note(ctx, spec, null, ms);
           const failed = err instanceof ExchangeError ? err : new ExchangeError(err, false);
           const code = failed.timedOut ? 'TIMEOUT' : errorCode(failed.transportError);
           const error = closed
@@ -187,17 +193,6 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
 
   const backoffMs = (retry: number): number =>
     opts.random() * Math.min(MAX_BACKOFF_MS, opts.retryBaseMs * 2 ** retry);
-
-  // One line per attempt (design.md §7.10), at info for a success: the object is built only when
-  // the level is on, and without a spread on the common path.
-  const logOk = (spec: CallSpec, attempt: number, status: number, ms: number): void => {
-    if (opts.logger.isLevelEnabled('info')) opts.logger.info({ jamf: { method: spec.method, route: spec.route, status, ms, attempt } }, 'jamf call');
-  };
-  const log = (level: 'warn', spec: CallSpec, attempt: number, status: number | 'error', ms: number, extra?: object): void => {
-    if (!opts.logger.isLevelEnabled(level)) return;
-    const jamf = { method: spec.method, route: spec.route, status, ms, attempt };
-    opts.logger[level]({ jamf: extra === undefined ? jamf : Object.assign(jamf, extra) }, 'jamf call');
-  };
 
   return {
     retries: opts.retries,
@@ -234,13 +229,13 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
           // A network error or timeout may have reached Jamf: repeat only what is safe to repeat.
           const delay = backoffMs(retriesUsed);
           if (idempotent && canRetry && inWindow(delay)) {
-            log('warn', spec, attempt, 'error', result.ms, { error: result.code, retry: true });
+            calls.warn(spec, attempt, 'error', result.ms, { error: result.code, retry: true });
             afterUnclear = true;
             await opts.sleep(delay);
             retriesUsed += 1;
             continue;
           }
-          log('warn', spec, attempt, 'error', result.ms, { error: result.code });
+          calls.warn(spec, attempt, 'error', result.ms, { error: result.code });
           throw result.error;
         }
 
@@ -249,7 +244,7 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
         const stickyCookie = result.stickyCookie ?? pin?.cookie;
         if ((status >= 200 && status < 300) || spec.allow?.includes(status) === true) {
           if (status < 300 && tokens !== undefined) refusals.granted(spec.method, spec.route);
-          logOk(spec, attempt, status, result.ms);
+          calls.ok(spec, attempt, status, result.ms);
           const ok: CallResult = { status, body: result.body, afterUnclear };
           if (stickyCookie !== undefined) ok.stickyCookie = stickyCookie;
           return ok;
@@ -261,19 +256,19 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
           // refused that way lately gets no new token at all (privilege-refusals.ts).
           const namesToken = result.body.includes(TOKEN_REJECTED);
           if (!reauthorized && (namesToken || !refusals.holds(spec.method, spec.route))) {
-            log('warn', spec, attempt, status, result.ms, { retry: true, reason: 'token rejected' });
+            calls.warn(spec, attempt, status, result.ms, { retry: true, reason: 'token rejected' });
             tokens.invalidate(token);
             reauthorized = true;
             continue;
           }
           if (!namesToken) {
-            log('warn', spec, attempt, status, result.ms);
+            calls.warn(spec, attempt, status, result.ms);
             throw refusals.refuse(spec.method, spec.route, status);
           }
         }
         // The Jamf Pro API answers a missing privilege with 403 (§11).
         if (status === 403 && tokens !== undefined) {
-          log('warn', spec, attempt, status, result.ms);
+          calls.warn(spec, attempt, status, result.ms);
           throw refusals.refuse(spec.method, spec.route, status);
         }
 
@@ -282,14 +277,14 @@ export function createHttpCore(opts: HttpCoreOptions): HttpCore {
         const retryable = status === 429 || status === 503 || (unclearStatus && idempotent);
         const delay = retryable ? (retryAfterMs(result.retryAfter, opts.now()) ?? backoffMs(retriesUsed)) : 0;
         if (retryable && canRetry && inWindow(delay)) {
-          log('warn', spec, attempt, status, result.ms, { retry: true });
+          calls.warn(spec, attempt, status, result.ms, { retry: true });
           if (unclearStatus) afterUnclear = true;
           await opts.sleep(delay);
           retriesUsed += 1;
           continue;
         }
 
-        log('warn', spec, attempt, status, result.ms);
+        calls.warn(spec, attempt, status, result.ms);
         throw errorFromResponse(status, result.body, label(spec));
       }
     },

@@ -3,7 +3,10 @@
  * group, changes merged); the store's part of a change (tombstone memberships, the group record)
  * is applied by the writer right after the Jamf write that carries it, in the same order.
  */
+import { NO_AUDIT, type AuditTrail } from '../audit/recorder.js';
 import { isJamfError, JamfDuplicateError } from '../jamf/errors.js';
+import { createGroupAudit } from './group-audit.js';
+import { createGroupRecords } from './group-records.js';
 import { conflict, fromJamfError, invalidValue, jamfCall, notFound } from './errors.js';
 import type { GroupReads } from './group-reads.js';
 import { isGroupId } from './group-reads.js';
@@ -36,10 +39,13 @@ export interface GroupChangesDeps {
   resolveMember: (scimId: string) => { jamfId: number | null; record: UserRecord | null };
   lockMember?: <T>(scimId: string, fn: () => Promise<T>) => Promise<T>;
   onEvent?: (event: 'group_created' | 'group_deleted') => void;
+  audit?: AuditTrail;
 }
 
 export function createGroupChanges(deps: GroupChangesDeps) {
   const { store, reads, writer } = deps;
+  const audit = createGroupAudit(deps.audit ?? NO_AUDIT);
+  const { setTombstoneMembership, renameInTombstones, touchRecord } = createGroupRecords(store, deps.now);
 
   /**
    * SCIM member ids → Jamf ids to write, and deactivated users whose tombstone records the group.
@@ -56,43 +62,6 @@ export function createGroupChanges(deps: GroupChangesDeps) {
       else if (unknown === 'reject') throw invalidValue(`members: no user with id "${id}"`);
     }
     return { jamfIds, tombstones };
-  }
-
-  function setTombstoneMembership(tombstones: UserRecord[], groupId: number, member: boolean) {
-    if (tombstones.length === 0) return;
-    store.transaction(() => {
-      for (const t of tombstones) {
-        const current = store.getUser(t.scimId);
-        if (!current) continue;
-        const has = current.groupIds.includes(groupId);
-        if (member && !has) store.putUser({ ...current, groupIds: [...current.groupIds, groupId] });
-        if (!member && has) store.putUser({ ...current, groupIds: current.groupIds.filter((g) => g !== groupId) });
-      }
-    });
-  }
-
-  /** Deactivated members keep the group's name for their reactivation's answer (ports.ts JamfSnapshot.groups). */
-  function renameInTombstones(groupId: number, name: string) {
-    const stale = store.tombstonesInGroup(groupId).filter((t) => t.jamfSnapshot?.groups?.some((g) => g.id === groupId && g.name !== name));
-    if (stale.length === 0) return;
-    store.transaction(() => {
-      for (const t of stale) {
-        const snapshot = t.jamfSnapshot as NonNullable<UserRecord['jamfSnapshot']>;
-        const groups = (snapshot.groups ?? []).map((g) => (g.id === groupId ? { ...g, name } : g));
-        store.putUser({ ...t, jamfSnapshot: { ...snapshot, groups } });
-      }
-    });
-  }
-
-  function touchRecord(id: string, externalId: string | null | undefined) {
-    const existing = store.getGroup(id);
-    const stamp = deps.now();
-    store.putGroup({
-      scimId: id,
-      externalId: externalId === undefined ? (existing?.externalId ?? null) : externalId,
-      created: existing?.created ?? stamp,
-      lastModified: stamp,
-    });
   }
 
   /** Jamf refused a create's members: name the SCIM id that does not exist (reads only on this path). */
@@ -146,20 +115,16 @@ export function createGroupChanges(deps: GroupChangesDeps) {
       // Any group already known to this server is not a group this create made.
       id = await deps.jamf.createGroup({ name: displayName, memberIds: jamfIds }, { absentBefore, claimed: (g) => store.getGroup(String(g)) !== null });
     } catch (err) {
-      if (await groupNameTaken(deps.jamf, err, displayName).catch((e: unknown) => Promise.reject(fromJamfError(e)))) {
-        throw conflict(`A group named "${displayName}" already exists`);
-      }
-      if (isJamfError(err, 'conflict')) {
-        const missing = await missingMember(memberIds);
-        if (missing !== null) throw invalidValue(`members: no user with id "${missing}"`);
-      }
-      throw fromJamfError(err);
+      const answer = await createRefusal(err, displayName, memberIds).catch((e: unknown) => e);
+      audit.createFailed(displayName, memberIds, answer);
+      throw answer;
     }
     reads.knownStatic.add(id);
     const externalId = typeof body.externalId === 'string' ? body.externalId : null;
     touchRecord(String(id), externalId);
     setTombstoneMembership(tombstones, id, true);
     deps.onEvent?.('group_created');
+    audit.created(id, displayName, memberIds);
     // Built from what was written, not re-read: the create is one Jamf call (design.md §5). The
     // display is the userName this server knows, else the one the IdP sent.
     const sent = body.members as Array<{ value: string; display?: string }> | undefined;
@@ -168,6 +133,18 @@ export function createGroupChanges(deps: GroupChangesDeps) {
       return memberRef(value, known ?? sent?.find((m) => m.value === value)?.display, ctx);
     });
     return groupResource({ id, name: displayName }, store.getGroup(String(id)) ?? undefined, ctx, memberList);
+  }
+
+  /** The SCIM error a refused create becomes. */
+  async function createRefusal(err: unknown, displayName: string, memberIds: readonly string[]): Promise<Error> {
+    if (await groupNameTaken(deps.jamf, err, displayName).catch((e: unknown) => Promise.reject(fromJamfError(e)))) {
+      return conflict(`A group named "${displayName}" already exists`);
+    }
+    if (isJamfError(err, 'conflict')) {
+      const missing = await missingMember(memberIds);
+      if (missing !== null) return invalidValue(`members: no user with id "${missing}"`);
+    }
+    return fromJamfError(err);
   }
 
   /**
@@ -215,17 +192,24 @@ export function createGroupChanges(deps: GroupChangesDeps) {
     try {
       await writer.update(groupId, write, applyToStore);
     } catch (err) {
-      if (err instanceof MissingMembersError) {
-        throw invalidValue(`members: no user with id "${scimIdOf(err.jamfIds, [...(c.add ?? []), ...(c.replace ?? [])])}"`);
-      }
-      if (isJamfError(err, 'not_found')) {
-        reads.dropGroupRecord(id);
-        throw notFound(`Group ${id} not found`);
-      }
-      if (err instanceof JamfDuplicateError) throw conflict(`A group named "${write.name ?? ''}" already exists`);
-      throw fromJamfError(err);
+      const answer = changeRefusal(err, id, c, write);
+      audit.changeFailed(id, c, answer);
+      throw answer;
     }
     reads.knownStatic.add(groupId);
+    audit.changed(id, c);
+  }
+
+  function changeRefusal(err: unknown, id: string, c: GroupChange, write: GroupWrite): Error {
+    if (err instanceof MissingMembersError) {
+      return invalidValue(`members: no user with id "${scimIdOf(err.jamfIds, [...(c.add ?? []), ...(c.replace ?? [])])}"`);
+    }
+    if (isJamfError(err, 'not_found')) {
+      reads.dropGroupRecord(id);
+      return notFound(`Group ${id} not found`);
+    }
+    if (err instanceof JamfDuplicateError) return conflict(`A group named "${write.name ?? ''}" already exists`);
+    return fromJamfError(err);
   }
 
   async function remove(id: string): Promise<void> {
@@ -239,7 +223,10 @@ export function createGroupChanges(deps: GroupChangesDeps) {
     try {
       await writer.delete(groupId, gone);
     } catch (err) {
-      if (!isJamfError(err, 'not_found')) throw fromJamfError(err);
+      if (!isJamfError(err, 'not_found')) {
+        audit.deleteFailed(id, err);
+        throw fromJamfError(err);
+      }
       // Already gone from Jamf. A group this server still records was deleted by an earlier
       // attempt whose answer the IdP never got: its repeat succeeds, as DELETE /Users does.
       if (store.getGroup(id) === null) {
@@ -249,6 +236,7 @@ export function createGroupChanges(deps: GroupChangesDeps) {
       gone();
     }
     deps.onEvent?.('group_deleted');
+    audit.deleted(id);
   }
 
   return { create, change, remove };

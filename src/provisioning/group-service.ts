@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AuditTrail } from '../audit/recorder.js';
 import { createGroupChanges } from './group-changes.js';
 import { createGroupReads } from './group-reads.js';
 import type { GroupWriter } from './group-writer.js';
@@ -25,6 +26,7 @@ export interface GroupServiceDeps {
    */
   lockMember?: <T>(scimId: string, fn: () => Promise<T>) => Promise<T>;
   onEvent?: (event: 'group_created' | 'group_deleted') => void;
+  audit?: AuditTrail;
 }
 
 /** Static user groups: reads (group-reads.ts) and writes (group-changes.ts). */
@@ -42,6 +44,7 @@ export function createGroupService(deps: GroupServiceDeps) {
     resolveMember: deps.resolveMember,
     lockMember: deps.lockMember,
     onEvent: deps.onEvent,
+    audit: deps.audit,
   });
   return { get: reads.get, list: reads.list, create: changes.create, change: changes.change, remove: changes.remove };
 }

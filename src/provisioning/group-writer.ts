@@ -8,6 +8,7 @@
  * answered only when the PUT carrying its change has succeeded.
  */
 import type { Logger } from 'pino';
+import { currentRequest, runInRequest, sharedContext, type RequestContext } from '../audit/context.js';
 import { isJamfError, JamfDuplicateError, JamfError } from '../jamf/errors.js';
 import { remainingUpdate } from '../jamf/groups.js';
 import type { JamfGroup, JamfGroupUpdate } from '../jamf/types.js';
@@ -46,6 +47,8 @@ interface Entry {
   queuedAt: number;
   resolve: (renamed: string | undefined) => void;
   reject: (err: unknown) => void;
+  /** The request that queued it: a merged PUT is noted in (and logged for) every request it carries. */
+  context: RequestContext | undefined;
 }
 
 interface Slot {
@@ -127,8 +130,9 @@ export function createGroupWriter(deps: GroupWriterDeps) {
 
   async function drain(groupId: number, queue: Slot[]): Promise<void> {
     for (let slot = queue.shift(); slot; slot = queue.shift()) {
-      if (slot.kind === 'delete') await runDelete(groupId, slot.entries);
-      else await runPut(groupId, slot.entries);
+      const { kind, entries } = slot;
+      const context = sharedContext(entries.flatMap((e) => (e.context === undefined ? [] : [e.context])));
+      await runInRequest(context, () => (kind === 'delete' ? runDelete(groupId, entries) : runPut(groupId, entries)));
     }
     queues.delete(groupId);
   }
@@ -246,11 +250,11 @@ export function createGroupWriter(deps: GroupWriterDeps) {
      * or the one carrying the change), so a caller that knew the name before knows it after.
      */
     update(groupId: number, change: GroupWrite, apply?: () => void): Promise<string | undefined> {
-      return new Promise((resolve, reject) => enqueue(groupId, 'put', { change, apply, queuedAt: renameSeq, resolve, reject }));
+      return new Promise((resolve, reject) => enqueue(groupId, 'put', { change, apply, queuedAt: renameSeq, resolve, reject, context: currentRequest() }));
     },
     /** Deletes the group after the writes queued before it; concurrent deletes share one call. */
     delete(groupId: number, apply?: () => void): Promise<void> {
-      return new Promise((resolve, reject) => enqueue(groupId, 'delete', { change: {}, apply, queuedAt: renameSeq, resolve: () => resolve(), reject }));
+      return new Promise((resolve, reject) => enqueue(groupId, 'delete', { change: {}, apply, queuedAt: renameSeq, resolve: () => resolve(), reject, context: currentRequest() }));
     },
     isDeleted: (groupId: number) => deleted.has(groupId),
     stats: (): GroupWriterStats => {

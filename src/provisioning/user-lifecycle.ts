@@ -6,6 +6,8 @@
  * (user-service.ts).
  */
 import type { Logger } from 'pino';
+import type { AuditTrail } from '../audit/recorder.js';
+import { recordFailure, recordSuccess, type AuditSubject } from '../audit/steps.js';
 import { isJamfError } from '../jamf/errors.js';
 import type { JamfUser } from '../jamf/types.js';
 import { conflict, fromJamfError, jamfCall } from './errors.js';
@@ -46,6 +48,7 @@ export interface UserLifecycleDeps {
   adoptJamfUsers: boolean;
   now: () => string;
   emit: (event: UserEvent) => void;
+  audit: AuditTrail;
 }
 
 export { snapshotOf };
@@ -58,17 +61,30 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
     return groupIds.filter((g) => !deps.groupWriter.isDeleted(g));
   }
 
+  const subjectOf = (action: AuditSubject['action'], record: UserRecord, jamfIds: Array<number | null | undefined>): AuditSubject => ({
+    action,
+    resourceType: 'User',
+    scimId: record.scimId,
+    name: record.userName,
+    jamfIds: [...new Set(jamfIds.filter((id): id is number => typeof id === 'number'))],
+  });
+
   async function finishDeactivation(record: UserRecord): Promise<UserRecord> {
+    const subject = subjectOf('user.deactivated', record, [record.jamfId]);
     if (record.jamfId !== null) {
       try {
         await jamf.deleteUser(record.jamfId);
       } catch (err) {
-        if (!isJamfError(err, 'not_found')) throw fromJamfError(err);
+        if (!isJamfError(err, 'not_found')) {
+          recordFailure(deps.audit, subject, err, { pending: 'the tombstone is kept; the next request for the user deletes it in Jamf' });
+          throw fromJamfError(err);
+        }
       }
     }
     const done: UserRecord = { ...record, status: 'inactive', jamfId: null, groupIds: keptGroups(record.groupIds) };
     store.putUser(done);
     deps.emit('deactivated');
+    recordSuccess(deps.audit, subject, { deletedInJamf: true, groupsKept: done.groupIds });
     return done;
   }
 
@@ -83,7 +99,7 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
    * has nothing left to write but the groups. `resumed`: an earlier attempt may have created the
    * user before the server stopped; then the user of that name is taken as that one.
    */
-  async function createForReactivation(record: UserRecord, resumed: boolean): Promise<number> {
+  async function createForReactivation(record: UserRecord, resumed: boolean): Promise<{ jamfId: number; skipped: string[] }> {
     const mapped = toJamfWrite({ ...record.attributes, userName: record.userName });
     const snapshot = record.jamfSnapshot ?? null;
     const options = {
@@ -94,7 +110,7 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
     };
     deps.names.writing(record.userName);
     try {
-      return await jamf.createUser({ ...mapped, ...snapshotWrite(snapshot) }, options);
+      return { jamfId: await jamf.createUser({ ...mapped, ...snapshotWrite(snapshot) }, options), skipped: [] };
     } catch (err) {
       if (!isJamfError(err, 'conflict')) throw fromJamfError(err);
     }
@@ -118,12 +134,13 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
         );
       }
       jamfId = holder.id;
+      recordSuccess(deps.audit, subjectOf('user.adopted', record, [holder.id]), { reason: 'a Jamf user of this userName that no SCIM user held', resumed });
     }
     const skipped = await restoreExtras(jamf, jamfId, mapped, snapshot);
     if (skipped.length > 0) {
       logger.warn({ scimId: record.scimId, userName: record.userName, jamfId, skipped }, 'reactivation skipped what no longer exists in Jamf Pro');
     }
-    return jamfId;
+    return { jamfId, skipped };
   }
 
   /**
@@ -156,10 +173,31 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
     return restored;
   }
 
+  /** Groups the tombstone named that no longer exist in Jamf: skipped, and said so in the audit trail. */
+  const groupsGone = (wanted: readonly number[], restored: readonly RestoredGroup[]) => {
+    const gone = wanted.filter((id) => !restored.some((g) => g.id === id));
+    return gone.length === 0 ? {} : { groupsGone: gone };
+  };
+
   async function finishReactivation(record: UserRecord, resumed: boolean): Promise<ReactivationResult> {
+    let reached: number | null = record.jamfId;
+    try {
+      return await reactivate(record, resumed, (id) => {
+        reached = id;
+      });
+    } catch (err) {
+      const detail = reached === null ? { resumed } : { resumed, pending: 'created in Jamf; the next request for the user restores its groups' };
+      recordFailure(deps.audit, subjectOf('user.reactivated', record, [record.jamfSnapshot?.jamfId, reached]), err, detail);
+      throw err;
+    }
+  }
+
+  async function reactivate(record: UserRecord, resumed: boolean, created: (jamfId: number) => void): Promise<ReactivationResult> {
     const write = toJamfWrite({ ...record.attributes, userName: record.userName });
     let jamfId = record.jamfId;
-    if (jamfId === null) jamfId = await createForReactivation(record, resumed);
+    let skipped: string[] = [];
+    if (jamfId === null) ({ jamfId, skipped } = await createForReactivation(record, resumed));
+    created(jamfId);
     deps.jamfUsers.added(jamfId);
     // A group rename is the one change to the row that can land meanwhile (group-changes.ts
     // renames the group in its tombstones without the member's lock): the names are read in the
@@ -180,6 +218,12 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
     // The SCIM id stays; Jamf knows the user under a new id from now on.
     logger.info({ scimId: record.scimId, userName: record.userName, oldJamfId: record.jamfSnapshot?.jamfId ?? null, jamfId }, 'user reactivated');
     deps.emit('reactivated');
+    recordSuccess(deps.audit, subjectOf('user.reactivated', record, [record.jamfSnapshot?.jamfId, jamfId]), {
+      resumed,
+      groupsRestored: groups.map((g) => g.id),
+      ...(skipped.length > 0 ? { skipped } : {}),
+      ...groupsGone(current.groupIds, groups),
+    });
     const jamfUser: JamfUser = {
       id: jamfId,
       name: write.name,

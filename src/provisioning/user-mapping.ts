@@ -115,10 +115,25 @@ const sameText = (a: string | undefined, b: string) => sameInJamf(a?.toLowerCase
  */
 const UNASSIGNED_NAME = null;
 
-/** Attributes kept from the store for a user in Jamf: the IdP's own values while Jamf still agrees. */
-function mergeJamfFields(stored: ScimObject, jamf: JamfUser, writtenFullName: string | null): ScimObject {
-  const out: ScimObject = { ...stored };
-  if (!sameInJamf(str(stored.userName), jamf.name)) out.userName = jamf.name;
+/** `primaryValue` in one pass with no copies: it runs twice for every user a list maps. */
+function storedPrimary(values: unknown): string | undefined {
+  if (!Array.isArray(values)) return undefined;
+  let first: MultiValue | undefined;
+  for (const v of values) {
+    if (!isObject(v)) continue;
+    if ((v as MultiValue).primary === true) return str((v as MultiValue).value);
+    first ??= v as MultiValue;
+  }
+  return first === undefined ? undefined : str(first.value);
+}
+
+/**
+ * Attributes kept from the store for a user in Jamf: the IdP's own values while Jamf still
+ * agrees. `out` holds a copy of `stored` and is changed in place.
+ */
+function mergeJamfFields(out: ScimObject, stored: ScimObject, jamf: JamfUser, writtenFullName: string | null): ScimObject {
+  // `?? ''` is what sameInJamf makes of an absent value, and keeps it on its fast path.
+  if (!sameInJamf(str(stored.userName) ?? '', jamf.name)) out.userName = jamf.name;
 
   const storedName = isObject(stored.name) ? stored.name : undefined;
   const jamfUnchanged = writtenFullName !== null && sameInJamf(writtenFullName, jamf.fullName);
@@ -134,15 +149,15 @@ function mergeJamfFields(stored: ScimObject, jamf: JamfUser, writtenFullName: st
     delete out.name;
   }
 
-  if (!sameText(primaryValue(stored.emails), jamf.email)) {
+  if (!sameText(storedPrimary(stored.emails) ?? '', jamf.email)) {
     if (jamf.email === '') delete out.emails;
     else out.emails = [{ value: jamf.email, type: 'work', primary: true }];
   }
-  if (!sameInJamf(primaryValue(stored.phoneNumbers), jamf.phoneNumber)) {
+  if (!sameInJamf(storedPrimary(stored.phoneNumbers) ?? '', jamf.phoneNumber)) {
     if (jamf.phoneNumber === '') delete out.phoneNumbers;
     else out.phoneNumbers = [{ value: jamf.phoneNumber, type: 'work', primary: true }];
   }
-  if (!sameInJamf(str(stored.title), jamf.position)) {
+  if (!sameInJamf(str(stored.title) ?? '', jamf.position)) {
     if (jamf.position === '') delete out.title;
     else out.title = jamf.position;
   }
@@ -155,10 +170,25 @@ export interface ResourceContext {
 }
 
 function schemasOf(attrs: ScimObject): string[] {
-  const schemas = new Set<string>([USER_SCHEMA]);
-  if (Array.isArray(attrs.schemas)) for (const s of attrs.schemas) if (typeof s === 'string') schemas.add(s);
-  if (isObject(attrs[ENTERPRISE_SCHEMA])) schemas.add(ENTERPRISE_SCHEMA);
-  return [...schemas];
+  const schemas = [USER_SCHEMA];
+  if (Array.isArray(attrs.schemas)) for (const s of attrs.schemas) if (typeof s === 'string' && !schemas.includes(s)) schemas.push(s);
+  if (isObject(attrs[ENTERPRISE_SCHEMA]) && !schemas.includes(ENTERPRISE_SCHEMA)) schemas.push(ENTERPRISE_SCHEMA);
+  return schemas;
+}
+
+/**
+ * `{ schemas, id, ...attrs }` without `attrs.schemas`, built by assignment: a spread after a
+ * rest copy was two copies of every user, the larger part of mapping a 100-user page.
+ */
+function resourceOf(attrs: ScimObject, id: string): ScimObject {
+  const resource: ScimObject = { schemas: schemasOf(attrs), id };
+  for (const key of Object.keys(attrs)) {
+    if (key === 'schemas') continue;
+    // Assigning `__proto__` would set the prototype; a spread defined it as a key.
+    if (key === '__proto__') Object.defineProperty(resource, key, { value: attrs[key], writable: true, enumerable: true, configurable: true });
+    else resource[key] = attrs[key];
+  }
+  return resource;
 }
 
 function meta(ctx: ResourceContext, id: string, record: UserRecord | undefined): ScimObject {
@@ -173,15 +203,18 @@ function meta(ctx: ResourceContext, id: string, record: UserRecord | undefined):
 /** A user present in Jamf, with what the store remembers of it. */
 export function userFromJamf(jamf: JamfUser, record: UserRecord | undefined, ctx: ResourceContext, opts: { withGroups: boolean }): ScimObject {
   const stored = record?.attributes ?? {};
-  const attrs = mergeJamfFields(stored, jamf, record?.writtenFullName ?? null);
   const id = record?.scimId ?? String(jamf.id);
-  const { schemas: _schemas, ...rest } = withoutMarks(attrs);
-  const resource: ScimObject = { schemas: schemasOf(attrs), id, ...rest, active: true };
+  // mergeJamfFields leaves `schemas` and the enterprise extension as stored.
+  const resource = mergeJamfFields(resourceOf(stored, id), stored, jamf, record?.writtenFullName ?? null);
+  if (resource.name === UNASSIGNED_NAME) delete resource.name;
+  resource.active = true;
   if (record?.externalId) resource.externalId = record.externalId;
   if (opts.withGroups) {
-    resource.groups = jamf.groups
-      .filter((g) => !g.isSmart)
-      .map((g) => ({ value: String(g.id), display: g.name, $ref: `${ctx.baseUrl}/Groups/${g.id}`, type: 'direct' }));
+    const groups: ScimObject[] = [];
+    for (const g of jamf.groups) {
+      if (!g.isSmart) groups.push({ value: String(g.id), display: g.name, $ref: `${ctx.baseUrl}/Groups/${g.id}`, type: 'direct' });
+    }
+    resource.groups = groups;
   }
   resource.meta = meta(ctx, id, record);
   return resource;
@@ -189,9 +222,10 @@ export function userFromJamf(jamf: JamfUser, record: UserRecord | undefined, ctx
 
 /** A user that is not in Jamf: deactivated (or mid-lifecycle), read from its tombstone. */
 export function userFromTombstone(record: UserRecord, ctx: ResourceContext, groupNames: ReadonlyMap<number, string>): ScimObject {
-  const attrs = record.attributes;
-  const { schemas: _schemas, ...rest } = withoutMarks(attrs);
-  const resource: ScimObject = { schemas: schemasOf(attrs), id: record.scimId, ...rest, userName: record.userName, active: false };
+  const resource = resourceOf(record.attributes, record.scimId);
+  if (resource.name === UNASSIGNED_NAME) delete resource.name;
+  resource.userName = record.userName;
+  resource.active = false;
   if (record.externalId) resource.externalId = record.externalId;
   resource.groups = record.groupIds.map((gid) => {
     const g: ScimObject = { value: String(gid), $ref: `${ctx.baseUrl}/Groups/${gid}`, type: 'direct' };
@@ -201,12 +235,6 @@ export function userFromTombstone(record: UserRecord, ctx: ResourceContext, grou
   });
   resource.meta = meta(ctx, record.scimId, record);
   return resource;
-}
-
-function withoutMarks(attrs: ScimObject): ScimObject {
-  if (attrs.name !== UNASSIGNED_NAME) return attrs;
-  const { name: _name, ...rest } = attrs;
-  return rest;
 }
 
 /** What the store keeps of a SCIM user: everything the IdP sent except server-owned attributes. */

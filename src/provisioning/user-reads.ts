@@ -46,8 +46,21 @@ function sameRow(a: UserRecord | null, b: UserRecord | null): boolean {
   return a.status === b.status && a.jamfId === b.jamfId && a.lastModified === b.lastModified && a.groupIds.length === b.groupIds.length;
 }
 
+/**
+ * How to tell that no write ran while a Jamf call was awaited: the store's change count
+ * (ChangeCounter in store/rows.ts) when it keeps one. One process owns the store, and every
+ * write of it runs through that connection, so an unchanged count proves every row is as it
+ * was read. A store without one answers "maybe changed", and the row is read again.
+ */
+function changeProbe(store: StateStore): () => number {
+  const counter = (store as { changeCount?: unknown }).changeCount;
+  if (typeof counter !== 'function') return () => Number.NaN;
+  return () => (counter as () => number).call(store);
+}
+
 export function createUserReads(deps: UserReadsDeps) {
   const { jamf, store, withLock, lifecycle } = deps;
+  const changes = changeProbe(store);
 
   /** Group names by id; null when Jamf could not list them (then nothing is filtered by them). */
   async function groupNames(): Promise<Map<number, string> | null> {
@@ -103,13 +116,15 @@ export function createUserReads(deps: UserReadsDeps) {
 
   /** One Jamf read on the common path; anything that needs deciding goes under the lock. */
   async function get(scimId: string, ctx: ResourceContext): Promise<ScimObject> {
+    const seen = changes();
     const record = store.getUser(scimId);
     if (record?.status === 'inactive') return tombstoneView(record, ctx);
     if (record && record.status !== 'active') return getLocked(scimId, ctx);
     const jamfId = deps.jamfIdFor(scimId, record);
     if (jamfId === null) throw notFound(`User ${scimId} not found`);
     const jamfUser = await jamfCall(() => jamf.getUser(jamfId));
-    const after = store.getUser(scimId);
+    // Nothing was written meanwhile (the common case): the row is the one read above.
+    const after = jamfUser && changes() === seen ? record : store.getUser(scimId);
     if (!sameRow(after, record)) {
       // A lifecycle step ran while Jamf answered: read the state it left (or is moving to).
       if (after?.status === 'inactive' || after?.status === 'deactivating') return tombstoneView(after, ctx);
@@ -125,8 +140,8 @@ export function createUserReads(deps: UserReadsDeps) {
     });
   }
 
-  function fromJamfUsers(users: JamfUser[], ctx: ResourceContext, withGroups: boolean): ScimObject[] {
-    const records = store.getUsersByJamfIds(users.map((u) => u.id));
+  function fromJamfUsers(users: JamfUser[], ctx: ResourceContext, withGroups: boolean, known?: Map<number, UserRecord>): ScimObject[] {
+    const records = known ?? store.getUsersByJamfIds(users.map((u) => u.id));
     const out: ScimObject[] = [];
     for (const u of users) {
       const record = records.get(u.id);
@@ -146,22 +161,29 @@ export function createUserReads(deps: UserReadsDeps) {
     }
   }
 
-  const tombstonesNamed = (userName: string) => store.findUsersByUserName(userName).filter((r) => r.status !== 'active');
+  const notActive = (rows: UserRecord[]) => rows.filter((r) => r.status !== 'active');
 
   async function lookupCandidates(lookup: UserLookup, ctx: ResourceContext): Promise<ScimObject[]> {
     switch (lookup.kind) {
       case 'id':
         return orMissing(get(lookup.value, ctx));
       case 'userName': {
-        const before = tombstonesNamed(lookup.value);
+        const seen = changes();
+        const named = store.findUsersByUserName(lookup.value);
+        const before = notActive(named);
         if (before.length > 0) return before.map((r) => tombstoneResource(r, ctx));
         const started = deps.names.beginLookup(lookup.value);
         const user = await jamfCall(() => jamf.getUserByName(lookup.value));
+        const unchanged = changes() === seen;
         // A deactivation that ran meanwhile: the user is its tombstone now, never missing.
-        const after = tombstonesNamed(lookup.value);
+        const after = unchanged ? before : notActive(store.findUsersByUserName(lookup.value));
         if (after.length > 0) return after.map((r) => tombstoneResource(r, ctx));
         if (!user) deps.names.sawAbsent(lookup.value, started);
-        return user ? fromJamfUsers([user], ctx, true) : [];
+        if (!user) return [];
+        // The row of a user its name found is usually among the rows of that name (a Jamf id has
+        // one row); one renamed in Jamf since is looked up by its Jamf id.
+        const own = unchanged ? named.find((r) => r.jamfId === user.id) : undefined;
+        return fromJamfUsers([user], ctx, true, own === undefined ? undefined : new Map([[user.id, own]]));
       }
       case 'externalId': {
         const out: ScimObject[] = [];

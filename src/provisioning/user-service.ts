@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { NO_AUDIT, type AuditTrail } from '../audit/recorder.js';
 import type { GroupWriter } from './group-writer.js';
 import { createJamfIdList } from './jamf-id-list.js';
 import { createKeyedLock } from './keyed-lock.js';
@@ -26,6 +27,8 @@ export interface UserServiceDeps {
   adoptJamfUsers?: boolean;
   now?: () => Date;
   onEvent?: (event: UserEvent) => void;
+  /** Where every change in Jamf and every lifecycle step is recorded; default: nowhere. */
+  audit?: AuditTrail;
 }
 
 /**
@@ -39,6 +42,7 @@ export function createUserService(deps: UserServiceDeps) {
   const names = createNameClaims('user');
   const now = () => (deps.now ? deps.now() : new Date()).toISOString();
   const emit = (e: UserEvent) => deps.onEvent?.(e);
+  const audit = deps.audit ?? NO_AUDIT;
 
   /** A numeric SCIM id with no store row is the Jamf id it was first seen with (design.md §3). */
   function jamfIdFor(scimId: string, record: UserRecord | null): number | null {
@@ -51,10 +55,10 @@ export function createUserService(deps: UserServiceDeps) {
   }
 
   const idList = createJamfIdList({ listUsers: () => jamf.listUsers(), now: () => (deps.now ? deps.now() : new Date()).getTime() });
-  const lifecycle = createUserLifecycle({ jamf, store, logger, names, groupWriter: deps.groupWriter, jamfUsers: idList, adoptJamfUsers: deps.adoptJamfUsers ?? true, now, emit });
+  const lifecycle = createUserLifecycle({ jamf, store, logger, names, groupWriter: deps.groupWriter, jamfUsers: idList, adoptJamfUsers: deps.adoptJamfUsers ?? true, now, emit, audit });
   const reads = createUserReads({ jamf, store, withLock, names, lifecycle, jamfIdFor });
   const listing = createUserListing({ jamf, store, logger, readConcurrency: deps.readConcurrency, withLock, lifecycle, reads, idList, pending });
-  const writes = createUserWrites({ jamf, store, withLock, names, lifecycle, reads, jamfIdFor, jamfUsers: idList, now, emit });
+  const writes = createUserWrites({ jamf, store, withLock, names, lifecycle, reads, jamfIdFor, jamfUsers: idList, now, emit, audit });
 
   /** Store rows that resolve a SCIM user id to the Jamf id groups use. */
   function jamfIdOfMember(scimId: string): { jamfId: number | null; record: UserRecord | null } {

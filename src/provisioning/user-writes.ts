@@ -4,6 +4,8 @@
  * write that creates, renames, deactivates or reactivates also holds the lock of each userName
  * it touches, so a create of that name cannot slip between a tombstone and its Jamf delete.
  */
+import type { AuditTrail } from '../audit/recorder.js';
+import { recordFailure, recordSuccess } from '../audit/steps.js';
 import { isJamfError } from '../jamf/errors.js';
 import type { JamfUser } from '../jamf/types.js';
 import { ScimError } from '../scim/errors.js';
@@ -12,7 +14,7 @@ import type { JamfIdList } from './jamf-id-list.js';
 import type { KeyedLock } from './keyed-lock.js';
 import { nameKey, type NameClaims } from './name-claims.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
-import { userNameTaken } from './duplicates.js';
+import { createWriteRefusals } from './user-write-refusals.js';
 import { snapshotOf, type UserEvent, type UserLifecycle } from './user-lifecycle.js';
 import {
   type ResourceContext,
@@ -41,6 +43,7 @@ export interface UserWritesDeps {
   jamfUsers: Pick<JamfIdList, 'added'>;
   now: () => string;
   emit: (event: UserEvent) => void;
+  audit: AuditTrail;
 }
 
 export function createUserWrites(deps: UserWritesDeps) {
@@ -51,19 +54,9 @@ export function createUserWrites(deps: UserWritesDeps) {
     if (taken) throw conflict(`userName "${userName}" is already taken by an inactive user`);
   }
 
-  /** A refused create or rename: 409 `uniqueness` only when a lookup shows the name taken. */
-  async function jamfConflict(err: unknown, userName: string, self?: number): Promise<never> {
-    let taken: boolean;
-    try {
-      taken = await userNameTaken(jamf, err, userName, self);
-    } catch (lookupErr) {
-      throw fromJamfError(lookupErr);
-    }
-    if (taken) throw conflict(`userName "${userName}" is already taken in Jamf Pro`);
-    throw fromJamfError(err);
-  }
-
   const claimedByAnyone = (id: number) => store.getUserByJamfId(id) !== null;
+
+  const { subject, failed } = createWriteRefusals(jamf, deps.audit);
 
   async function create(user: ScimObject, ctx: ResourceContext): Promise<ScimObject> {
     const userName = user.userName as string;
@@ -83,6 +76,7 @@ export function createUserWrites(deps: UserWritesDeps) {
         // Created inactive: nothing goes to Jamf until the IdP activates the user.
         const record: UserRecord = { ...base, scimId: crypto.randomUUID(), jamfId: null, status: 'inactive', writtenFullName: null };
         store.putUser(record);
+        recordSuccess(deps.audit, subject('user.created', record.scimId, userName, null), { active: false });
         return reads.tombstoneResource(record, ctx);
       }
       const absentBefore = names.takeAbsent(userName);
@@ -91,11 +85,15 @@ export function createUserWrites(deps: UserWritesDeps) {
       try {
         jamfId = await jamf.createUser(write, { absentBefore, claimed: claimedByAnyone });
       } catch (err) {
-        return jamfConflict(err, userName);
+        return failed(err, subject('user.created', null, userName, null), userName);
       }
       deps.jamfUsers.added(jamfId);
       const record: UserRecord = { ...base, scimId: String(jamfId), jamfId, status: 'active', writtenFullName: write.fullName };
-      store.putUser(record);
+      // One commit for the row and its audit entry: a write per SCIM request, not two.
+      store.transaction(() => {
+        store.putUser(record);
+        recordSuccess(deps.audit, subject('user.created', record.scimId, userName, jamfId));
+      });
       deps.emit('created');
       const jamfUser: JamfUser = { id: jamfId, ...write, managedAppleId: '', groups: [] };
       return userFromJamf(jamfUser, record, ctx, { withGroups: true });
@@ -147,15 +145,23 @@ export function createUserWrites(deps: UserWritesDeps) {
         }
 
         const diff = jamfWriteDiff(write, jamfUser);
-        if (Object.keys(diff).length > 0) {
+        const changed = Object.keys(diff);
+        const what = subject('user.updated', scimId, userName, jamfUser.id);
+        const detail = renamed ? { changed, renamedFrom: jamfUser.name } : { changed };
+        if (changed.length > 0) {
           if (renamed) names.writing(userName);
           try {
             await jamf.updateUser(jamfUser.id, diff);
           } catch (err) {
-            await jamfConflict(err, userName, jamfUser.id);
+            await failed(err, what, userName, jamfUser.id, detail);
           }
         }
-        store.putUser(nextRecord);
+        // A change Jamf needed no write for (externalId, attributes Jamf has no field for) is the
+        // store's alone and not audited; one that changed Jamf commits with its entry.
+        store.transaction(() => {
+          store.putUser(nextRecord);
+          if (changed.length > 0) recordSuccess(deps.audit, what, detail);
+        });
         const updated: JamfUser = { ...jamfUser, ...write };
         return userFromJamf(updated, nextRecord, ctx, { withGroups: true });
       });
@@ -213,16 +219,21 @@ export function createUserWrites(deps: UserWritesDeps) {
       const record = store.getUser(scimId);
       const jamfId = deps.jamfIdFor(scimId, record);
       if (record === null && jamfId === null) throw notFound(`User ${scimId} not found`);
+      const what = subject('user.deleted', scimId, record?.userName ?? null, jamfId);
       if (jamfId !== null) {
         try {
           await jamf.deleteUser(jamfId);
         } catch (err) {
-          if (!isJamfError(err, 'not_found')) throw fromJamfError(err);
+          if (!isJamfError(err, 'not_found')) {
+            recordFailure(deps.audit, what, err);
+            throw fromJamfError(err);
+          }
           if (record === null) throw notFound(`User ${scimId} not found`);
         }
       }
       if (record) store.deleteUser(scimId);
       deps.emit('deleted');
+      recordSuccess(deps.audit, what, record === null || record.status === 'active' ? undefined : { tombstone: true });
     });
   }
 

@@ -229,11 +229,23 @@ function removeNeverReturned(resource: JsonObject, resourceType: ResourceTypeNam
   for (const key of Object.keys(resource)) if (names.has(key.toLowerCase())) delete resource[key];
 }
 
+/**
+ * Lengths of the never-returned names, so that most keys are ruled out without lower-casing
+ * them. Lower-casing keeps the length of every key that can lower-case to an ASCII name.
+ */
+const neverReturnedLengths = new Map<ResourceTypeName, ReadonlySet<number>>();
+
 /** The resource itself when it holds no never-returned attribute, else a shallow copy without them. */
 function withoutNeverReturned(resource: JsonObject, resourceType: ResourceTypeName): JsonObject {
   const names = neverReturnedNames(resourceType);
   if (names.size === 0) return resource;
-  for (const key of Object.keys(resource)) {
+  let lengths = neverReturnedLengths.get(resourceType);
+  if (lengths === undefined) {
+    lengths = new Set([...names].map((n) => n.length));
+    neverReturnedLengths.set(resourceType, lengths);
+  }
+  for (const key in resource) {
+    if (!Object.hasOwn(resource, key) || !lengths.has(key.length)) continue;
     if (names.has(key.toLowerCase())) {
       const copy = { ...resource };
       removeNeverReturned(copy, resourceType);

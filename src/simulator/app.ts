@@ -3,6 +3,7 @@ import { renderError, SimError } from './errors.js';
 import { headerLimitError } from './header-limit.js';
 import { installPipeline, type PipelineDeps } from './pipeline.js';
 import { routeMeta } from './route-meta.js';
+import { apiClientRoutes } from './routes/api-clients.js';
 import { authRoutes } from './routes/auth.js';
 import { classicGroupRoutes } from './routes/classic-groups.js';
 import { classicUserRoutes } from './routes/classic-users.js';
@@ -60,5 +61,6 @@ export function buildApp(deps: PipelineDeps, logger: boolean): FastifyInstance {
   proUserRoutes(app, deps.ctx);
   classicUserRoutes(app, deps.ctx);
   classicGroupRoutes(app, deps.ctx);
+  apiClientRoutes(app, deps.ctx);
   return app;
 }

@@ -35,6 +35,7 @@ export const knobPatchSchema = z.strictObject({
     .regex(/^\d+(\.\d+)*(-\S*)?$/)
     .optional(),
   privileges: z.array(z.string()).optional(),
+  accountPrivileges: z.union([z.literal('all'), z.array(z.string())]).optional(),
   concurrentWrites: z.enum(['atomic', 'lost-update', 'fail']).optional(),
   unknownReferences: z.enum(['accept', 'refuse']).optional(),
   duplicateNameMessage: z.string().min(1).optional(),
@@ -51,6 +52,7 @@ export function initialKnobs(opts: SimulatorOptions): Knobs {
     tokenLifetimeSeconds: opts.tokenLifetimeSeconds ?? 300,
     version: opts.version ?? '11.30.1',
     privileges: [...(opts.privileges ?? DEFAULT_PRIVILEGES)],
+    accountPrivileges: opts.accountPrivileges === undefined || opts.accountPrivileges === 'all' ? 'all' : [...opts.accountPrivileges],
     // Today's behaviour; the anomalies of overlapping Classic writes are opt-in (types.ts ConcurrentWrites).
     concurrentWrites: opts.concurrentWrites ?? 'atomic',
     // Today's lenient behaviour; refusing unknown sites and extension attributes is opt-in (types.ts UnknownReferences).
@@ -72,6 +74,7 @@ export function applyKnobPatch(knobs: Knobs, patch: KnobPatch | z.input<typeof k
   if (p.tokenLifetimeSeconds !== undefined) knobs.tokenLifetimeSeconds = p.tokenLifetimeSeconds;
   if (p.version !== undefined) knobs.version = p.version;
   if (p.privileges !== undefined) knobs.privileges = p.privileges;
+  if (p.accountPrivileges !== undefined) knobs.accountPrivileges = p.accountPrivileges;
   if (p.concurrentWrites !== undefined) knobs.concurrentWrites = p.concurrentWrites;
   if (p.unknownReferences !== undefined) knobs.unknownReferences = p.unknownReferences;
   if (p.duplicateNameMessage !== undefined) knobs.duplicateNameMessage = p.duplicateNameMessage;

@@ -1,5 +1,6 @@
 import { SimError, type ApiKind } from './errors.js';
 import type { TokenGrant } from './tokens.js';
+import { SERVER_PRIVILEGES } from '../check/privileges.js';
 
 /** API-role privilege names (jamf-pro-api.md §6). */
 export const PRIVILEGES = {
@@ -17,16 +18,7 @@ export function groupPrivilege(action: GroupAction, isSmart: boolean): string {
 }
 
 /** What the simulated API client holds by default: exactly what a SCIM server needs (§6). */
-export const DEFAULT_PRIVILEGES = [
-  'Create User',
-  'Read User',
-  'Update User',
-  'Delete User',
-  'Create Static User Groups',
-  'Read Static User Groups',
-  'Update Static User Groups',
-  'Delete Static User Groups',
-];
+export const DEFAULT_PRIVILEGES = [...SERVER_PRIVILEGES];
 
 /**
  * Missing privilege. Classic: 401 status page whose message is not `INVALID_TOKEN`, which is how
@@ -40,9 +32,14 @@ export function notAuthorized(api: ApiKind): SimError {
 
 /**
  * Client-credential tokens carry the configured privileges; user (Basic-derived) tokens act as the
- * full-access admin account, since the privilege knob describes the API client.
+ * admin account (full access unless `accountPrivileges` limits it), since the privilege knob
+ * describes the API client.
  */
 export function hasPrivilege(grant: TokenGrant | undefined, privileges: readonly string[], ...anyOf: string[]): boolean {
+  // Clients made through /api/v1/api-integrations hold their roles' privileges; a user token, its
+  // account's (the `accountPrivileges` knob).
+  const own = grant?.privileges?.();
+  if (own) return anyOf.some((p) => own.includes(p));
   if (grant?.kind === 'user') return true;
   return anyOf.some((p) => privileges.includes(p));
 }

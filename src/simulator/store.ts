@@ -1,4 +1,5 @@
 import { sameName } from '../scim/name-fold.js';
+import { createApiAccess } from './api-access.js';
 import { NamedRecords } from './records.js';
 import { matchesCriteria } from './smart-groups.js';
 import type { SimDeviceKind, SimGroup, SimRef, SimulatorState, SimUser } from './types.js';
@@ -17,6 +18,7 @@ export function createState(): SimulatorState {
     nextUserExtensionAttributeId: 1,
     devices: new Map(),
     nextDeviceId: { computer: 1, mobile_device: 1 },
+    apiAccess: createApiAccess(),
   };
 }
 

@@ -7,14 +7,24 @@ export interface TokenGrant {
   kind: TokenKind;
   /** Epoch ms on the simulator's clock. */
   expiresAt: number;
+  /**
+   * The privileges this token holds, read at each request; absent: the `privileges` knob for
+   * client tokens, every privilege for user tokens (privileges.ts hasPrivilege).
+   */
+  privileges?: () => readonly string[] | undefined;
+  /** `api-role:N` entries of the JWT's `scope` claim (§1.1). */
+  scope?: string[];
 }
+
+/** What a token carries beyond its kind and lifetime. */
+export type TokenExtras = Pick<TokenGrant, 'privileges' | 'scope'>;
 
 export interface IssuedToken extends TokenGrant {
   token: string;
 }
 
 export interface TokenStore {
-  issue(kind: TokenKind, lifetimeMs: number): IssuedToken;
+  issue(kind: TokenKind, lifetimeMs: number, extras?: TokenExtras): IssuedToken;
   /** The grant of a live token; undefined when unknown, expired or invalidated. */
   check(token: string): TokenGrant | undefined;
   revoke(token: string): void;
@@ -33,18 +43,19 @@ export function createTokenStore(now: () => number): TokenStore {
   const live = (grant: TokenGrant | undefined): grant is TokenGrant => grant !== undefined && now() < grant.expiresAt;
 
   return {
-    issue(kind, lifetimeMs) {
+    issue(kind, lifetimeMs, extras = {}) {
       for (const [token, grant] of grants) if (!live(grant)) grants.delete(token);
       const iat = now();
       const expiresAt = iat + lifetimeMs;
       const claims =
         kind === 'client'
-          ? { 'sub-type': 'REGISTERED_CLIENT_ID', 'authentication-type': 'CLIENT_CREDENTIALS', scope: ['api-role:1'] }
+          ? { 'sub-type': 'REGISTERED_CLIENT_ID', 'authentication-type': 'CLIENT_CREDENTIALS', scope: extras.scope ?? ['api-role:1'] }
           : { 'sub-type': 'JSS_USER_ID', 'authentication-type': 'JSS', sub: '1' };
       const payload = { ...claims, jti: randomUUID(), iat: Math.floor(iat / 1000), exp: Math.floor(expiresAt / 1000) };
       const token = `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(payload)}.${randomBytes(32).toString('base64url')}`;
-      grants.set(token, { kind, expiresAt });
-      return { token, kind, expiresAt };
+      const grant: TokenGrant = { kind, expiresAt, ...(extras.privileges ? { privileges: extras.privileges } : {}), ...(extras.scope ? { scope: extras.scope } : {}) };
+      grants.set(token, grant);
+      return { token, ...grant };
     },
     check(token) {
       const grant = grants.get(token);

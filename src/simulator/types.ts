@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { ApiAccessState } from './api-access.js';
 import type { NamedRecords } from './records.js';
 
 /** A Jamf end user as the Classic API stores it (jamf-pro-api.md §2.3). Field names follow the XML. */
@@ -93,6 +94,8 @@ export interface SimulatorState {
   /** Devices by `${kind}:${id}` (see `deviceKey`). */
   devices: Map<string, SimDevice>;
   nextDeviceId: Record<SimDeviceKind, number>;
+  /** API roles and clients made through the Jamf Pro API (api-access.ts). */
+  apiAccess: ApiAccessState;
 }
 
 export type Fault = 'reset-before' | 'reset-after' | 'slow' | number;
@@ -227,6 +230,12 @@ export interface SimulatorOptions {
   faults?: FaultConfig;
   /** Privileges of the API client (§6). */
   privileges?: string[];
+  /**
+   * Privileges of the Jamf Pro user account behind Basic → bearer tokens (§1.2); 'all' (default)
+   * is a full-access administrator. A Jamf account's privileges carry the same names as API role
+   * privileges ("Create API Roles", …: the served schema's x-required-privileges).
+   */
+  accountPrivileges?: string[] | 'all';
   /** Clock in ms, used for token expiry. */
   now?: () => number;
   /** RNG in [0, 1) for jitter and faults; default a PRNG seeded with `seed`. */
@@ -255,13 +264,13 @@ export interface SimulatorOptions {
 }
 
 export type Knobs = Required<
-  Pick<SimulatorOptions, 'latencyMs' | 'jitterMs' | 'faults' | 'tokenLifetimeSeconds' | 'version' | 'privileges' | 'concurrentWrites' | 'unknownReferences' | 'duplicateNameMessage' | 'tokenPaths' | 'listLatencyPerThousandMs'>
+  Pick<SimulatorOptions, 'latencyMs' | 'jitterMs' | 'faults' | 'tokenLifetimeSeconds' | 'version' | 'privileges' | 'accountPrivileges' | 'concurrentWrites' | 'unknownReferences' | 'duplicateNameMessage' | 'tokenPaths' | 'listLatencyPerThousandMs'>
 > & { maxConcurrent: number | undefined };
 
 export type KnobPatch = Partial<
   Pick<
     SimulatorOptions,
-    'latencyMs' | 'jitterMs' | 'maxConcurrent' | 'faults' | 'tokenLifetimeSeconds' | 'version' | 'privileges' | 'concurrentWrites' | 'unknownReferences' | 'duplicateNameMessage' | 'tokenPaths' | 'listLatencyPerThousandMs'
+    'latencyMs' | 'jitterMs' | 'maxConcurrent' | 'faults' | 'tokenLifetimeSeconds' | 'version' | 'privileges' | 'accountPrivileges' | 'concurrentWrites' | 'unknownReferences' | 'duplicateNameMessage' | 'tokenPaths' | 'listLatencyPerThousandMs'
   >
 >;
 

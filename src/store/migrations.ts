@@ -34,6 +34,42 @@ const STEPS: string[] = [
   `ALTER TABLE users ADD COLUMN user_name_key TEXT;
    UPDATE users SET user_name_key = scim_fold_name(user_name);
    CREATE INDEX users_user_name_key ON users (user_name_key);`,
+  // The audit trail (src/store/audit-sqlite.ts). AUTOINCREMENT: a seq is never handed out twice,
+  // even after retention deleted every entry, so a client polling with `after` misses nothing.
+  // One index per query the admin API and `npm run audit` filter by, no more: an append is on
+  // the path of every SCIM write and updates each of them. Failures are indexed alone (partial):
+  // "what failed" reads them without a scan, and only a failed step's append pays for it.
+  // audit_members lists the SCIM users each membership step names, kept by the triggers, so a
+  // user's entries are found by index: unpacking every step's `members` JSON took 300 ms at
+  // 100,000 membership steps, on the thread that serves SCIM.
+  `CREATE TABLE audit (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     time TEXT NOT NULL,
+     request_id TEXT,
+     credential TEXT,
+     action TEXT NOT NULL,
+     resource_type TEXT NOT NULL,
+     scim_id TEXT,
+     name TEXT,
+     name_key TEXT,
+     jamf_ids TEXT NOT NULL DEFAULT '[]',
+     members TEXT NOT NULL DEFAULT '[]',
+     outcome TEXT NOT NULL,
+     detail TEXT,
+     jamf_calls TEXT NOT NULL DEFAULT '[]'
+   );
+   CREATE INDEX audit_time ON audit (time);
+   CREATE INDEX audit_scim_id ON audit (scim_id);
+   CREATE INDEX audit_name_key ON audit (name_key);
+   CREATE INDEX audit_action ON audit (action);
+   CREATE INDEX audit_failures ON audit (outcome) WHERE outcome = 'failure';
+   CREATE TABLE audit_members (scim_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (scim_id, seq)) WITHOUT ROWID;
+   CREATE TRIGGER audit_members_added AFTER INSERT ON audit WHEN new.members <> '[]' BEGIN
+     INSERT OR IGNORE INTO audit_members (scim_id, seq) SELECT value, new.seq FROM json_each(new.members);
+   END;
+   CREATE TRIGGER audit_members_removed AFTER DELETE ON audit WHEN old.members <> '[]' BEGIN
+     DELETE FROM audit_members WHERE (scim_id, seq) IN (SELECT value, old.seq FROM json_each(old.members));
+   END;`,
 ];
 
 /**

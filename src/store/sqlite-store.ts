@@ -4,7 +4,12 @@ import Database from 'better-sqlite3';
 import type { GroupRecord, StateStore, UserRecord } from '../provisioning/ports.js';
 import { foldName } from '../scim/name-fold.js';
 import { migrate } from './migrations.js';
-import { type GroupRow, type UserRow, toGroup, toUser, userColumns, userParams } from './rows.js';
+import { type ChangeCounter, type GroupRow, type UserRow, toGroup, toUser, toListedUser, userColumns, userParams } from './rows.js';
+import type { AuditStore } from '../audit/types.js';
+import { createSqliteAuditStore } from './audit-sqlite.js';
+
+/** The state store with the audit trail kept in the same file, and its connection (backups, tests). */
+export type SqliteStateStore = StateStore & { audit: AuditStore; db: Database.Database };
 
 /** `PRAGMA synchronous` as SQLite reports it: 1 NORMAL, 2 FULL. */
 export type Synchronous = 'NORMAL' | 'FULL';
@@ -20,10 +25,12 @@ export function sqlitePath(stateUrl: string): string {
   return stateUrl.startsWith('file:') ? decodeURIComponent(new URL(stateUrl).pathname) : stateUrl;
 }
 
-export function openSqliteStore(stateUrl: string, options: SqliteStoreOptions = {}): StateStore {
+export function openSqliteStore(stateUrl: string, options: SqliteStoreOptions = {}): SqliteStateStore {
   const path = sqlitePath(stateUrl);
   if (path !== ':memory:') {
-    mkdirSync(dirname(path), { recursive: true });
+    // A folder made here is the owner's alone; an existing one is left as it is, since it may be
+    // a mounted volume whose owner and mode the operator set.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     // Tombstones are personal data: the file is the owner's alone. SQLite creates its -wal and
     // -shm files with the database file's permissions, so creating that file first is enough.
     if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
@@ -72,6 +79,9 @@ export function openSqliteStore(stateUrl: string, options: SqliteStoreOptions = 
       `SELECT ${userColumns()} FROM users WHERE status <> 'active' ORDER BY CAST(scim_id AS INTEGER), scim_id LIMIT ? OFFSET ?`,
     ),
     countTombstones: db.prepare<[], number>("SELECT COUNT(*) FROM users WHERE status <> 'active'").pluck(),
+    // Rows changed by this connection since it opened (any table, rolled-back writes included);
+    // it touches no table, so it costs no read transaction (0.1 µs against 3-4 µs for a point read).
+    changes: db.prepare<[], number>('SELECT total_changes()').pluck(),
     tombstonesInGroup: raw<[number]>(
       `SELECT ${userColumns('users')} FROM users, json_each(users.group_ids) g WHERE users.status <> 'active' AND g.value = ? ORDER BY CAST(scim_id AS INTEGER)`,
     ),
@@ -145,7 +155,7 @@ export function openSqliteStore(stateUrl: string, options: SqliteStoreOptions = 
     q.putUser.run(params);
   };
 
-  const store: StateStore = {
+  const store: StateStore & ChangeCounter = {
     getUser: (id) => {
       const r = q.getUser.get(id);
       return r ? toUser(r) : null;
@@ -154,16 +164,18 @@ export function openSqliteStore(stateUrl: string, options: SqliteStoreOptions = 
       const r = q.getUserByJamfId.get(jamfId);
       return r ? toUser(r) : null;
     },
+    // Its callers only show these records (lists, group members): `attributes` is shared and frozen (rows.ts).
     getUsersByJamfIds: (ids) => {
       const out = new Map<number, UserRecord>();
       if (ids.length === 0) return out;
-      for (const r of q.usersByJamfIds.all(JSON.stringify(ids))) if (r[1] !== null) out.set(r[1], toUser(r));
+      for (const r of q.usersByJamfIds.all(JSON.stringify(ids))) if (r[1] !== null) out.set(r[1], toListedUser(r));
       return out;
     },
     findUsersByUserName: (userName) => q.byUserName.all(foldName(userName)).map(toUser),
     findUsersByExternalId: (externalId) => q.byExternalId.all(externalId).map(toUser),
     listTombstones: (offset, limit) => q.tombstones.all(limit, offset).map(toUser),
     countTombstones: () => q.countTombstones.get() ?? 0,
+    changeCount: () => q.changes.get() ?? 0,
     tombstonesInGroup: (groupId) => q.tombstonesInGroup.all(groupId).map(toUser),
     putUser: (r) => write(r.status !== 'active', () => writeUser(r)),
     deleteUser: (id) => {
@@ -206,5 +218,5 @@ export function openSqliteStore(stateUrl: string, options: SqliteStoreOptions = 
       if (db.open) db.close();
     },
   };
-  return store;
+  return Object.assign(store, { audit: createSqliteAuditStore(db), db });
 }

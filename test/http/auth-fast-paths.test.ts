@@ -24,12 +24,12 @@ describe('static token check', () => {
   });
 
   it('answers a static token without a promise, and a JWT through one', async () => {
-    const auth = createBearerAuth({ tokens: ['t'], jwtChecks: [{ issuer: 'https://idp.example', verify: async () => {} }], now: () => new Date() });
-    expect(auth('Bearer t')).toEqual({ result: 'valid' });
+    const auth = createBearerAuth({ tokens: ['t'], jwtChecks: [{ issuer: 'https://idp.example', credential: 'jwt:idp', verify: async () => {} }], now: () => new Date() });
+    expect(auth('Bearer t')).toEqual({ result: 'valid', credential: 'token-1' });
     const jwt = `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from('{"iss":"https://idp.example"}').toString('base64url')}.c2ln`;
     const pending = auth(`Bearer ${jwt}`);
     expect(pending).toBeInstanceOf(Promise);
-    await expect(pending).resolves.toEqual({ result: 'valid' });
+    await expect(pending).resolves.toEqual({ result: 'valid', credential: 'jwt:idp' });
   });
 });
 

@@ -39,7 +39,7 @@ describe('SQLite state store', () => {
   it('records its schema version so later versions can migrate it', () => {
     store.close();
     const db = new Database(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
     db.close();
     store = openSqliteStore(path);
   });
@@ -138,7 +138,7 @@ describe('SQLite state store', () => {
     db.close();
     expect(() => openSqliteStore(path)).toThrow(/newer/);
     const fix = new Database(path);
-    fix.pragma('user_version = 3');
+    fix.pragma('user_version = 4');
     fix.close();
     store = openSqliteStore(path);
   });

@@ -10,6 +10,11 @@ import { SimError } from '../errors.js';
 import { jamfRoute, routeMeta } from '../route-meta.js';
 import type { IssuedToken, TokenKind } from '../tokens.js';
 import type { TokenPaths } from '../types.js';
+import { registeredClientToken } from '../api-access.js';
+
+/** The admin account's privileges; undefined = full access (the `accountPrivileges` knob). */
+const accountPrivileges = (ctx: SimContext): readonly string[] | undefined =>
+  ctx.knobs.accountPrivileges === 'all' ? undefined : ctx.knobs.accountPrivileges;
 
 /** User bearer tokens last 30 minutes (jamf-pro-api.md §1.2). */
 export const USER_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
@@ -103,6 +108,12 @@ export function authRoutes(app: FastifyInstance, ctx: SimContext): void {
       const grantType = form.get('grant_type');
       if (!grantType) throw oauthError('invalid_request', 'OAuth 2.0 Parameter: grant_type');
       if (grantType !== 'client_credentials') throw oauthError('unsupported_grant_type', 'OAuth 2.0 Parameter: grant_type');
+      // Clients made through /api/v1/api-integrations (api-access.ts), then the built-in one.
+      const registered = registeredClientToken(ctx.state.apiAccess, ctx.tokens, form);
+      if (registered) {
+        reply.header('cache-control', 'no-store');
+        return registered;
+      }
       const { clientId, clientSecret } = ctx.credentials;
       if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) {
         throw oauthError('invalid_client', 'Client authentication failed');
@@ -123,7 +134,7 @@ export function authRoutes(app: FastifyInstance, ctx: SimContext): void {
       // [U] body: an ApiError without entries, as tenants answer bad credentials.
       throw new SimError(401, 'Unauthorized', { json: { httpStatus: 401, errors: [] } });
     }
-    return authTokenV1(ctx.tokens.issue('user', lifetimeMs('user')));
+    return authTokenV1(ctx.tokens.issue('user', lifetimeMs('user'), { privileges: () => accountPrivileges(ctx) }));
   });
 
   const currentGrant = (request: FastifyRequest) => {
@@ -137,7 +148,9 @@ export function authRoutes(app: FastifyInstance, ctx: SimContext): void {
   app.post('/api/v1/auth/keep-alive', jamfRoute({ api: 'token' }), async (request) => {
     const { token, grant } = currentGrant(request);
     ctx.tokens.revoke(token);
-    return authTokenV1(ctx.tokens.issue(grant.kind, lifetimeMs(grant.kind)));
+    // The new token holds what the old one held (a registered client's roles, a limited account).
+    const { privileges, scope } = grant;
+    return authTokenV1(ctx.tokens.issue(grant.kind, lifetimeMs(grant.kind), { ...(privileges ? { privileges } : {}), ...(scope ? { scope } : {}) }));
   });
 
   app.post('/api/v1/auth/invalidate-token', jamfRoute({ api: 'token' }), async (request, reply) => {
