@@ -7,7 +7,8 @@
 import type { GroupListQuery } from '../provisioning/group-reads.js';
 import type { GroupService } from '../provisioning/group-service.js';
 import type { SortedUserListQuery } from '../provisioning/user-listing.js';
-import type { ResourceContext, ScimObject } from '../provisioning/user-mapping.js';
+import type { ScimObject } from '../provisioning/user-mapping.js';
+import type { ResourceContext } from '../provisioning/user-view.js';
 import type { UserService } from '../provisioning/user-service.js';
 import { compileFilter, indexedLookup, listResponse, parseFilter, project, type ListQuery } from '../scim/index.js';
 import { resolveSort } from '../scim/sort.js';

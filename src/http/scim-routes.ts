@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GroupService } from '../provisioning/group-service.js';
-import type { ResourceContext, ScimObject } from '../provisioning/user-mapping.js';
+import type { ScimObject } from '../provisioning/user-mapping.js';
+import type { ResourceContext } from '../provisioning/user-view.js';
 import type { UserService } from '../provisioning/user-service.js';
 import {
   ScimError,

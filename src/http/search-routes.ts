@@ -6,7 +6,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GroupService } from '../provisioning/group-service.js';
-import type { ResourceContext, ScimObject } from '../provisioning/user-mapping.js';
+import type { ScimObject } from '../provisioning/user-mapping.js';
+import type { ResourceContext } from '../provisioning/user-view.js';
 import type { UserService } from '../provisioning/user-service.js';
 import { ScimError, listResponse, parseFilter, type ListQuery } from '../scim/index.js';
 import { parseSearchRequest } from '../scim/search-request.js';

@@ -15,7 +15,8 @@ import { MissingMembersError, type GroupWrite, type GroupWriter } from './group-
 import type { NameClaims } from './name-claims.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
 import { groupNameTaken } from './duplicates.js';
-import type { ResourceContext, ScimObject } from './user-mapping.js';
+import type { ScimObject } from './user-mapping.js';
+import type { ResourceContext } from './user-view.js';
 
 /** A membership change reduced from a PATCH or PUT (SCIM user ids). */
 export interface GroupChange {

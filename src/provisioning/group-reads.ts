@@ -8,7 +8,8 @@ import { sortResources, type ResourceSort } from '../scim/sort.js';
 import { mapLimit } from './keyed-lock.js';
 import type { NameClaims } from './name-claims.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
-import type { ResourceContext, ScimObject } from './user-mapping.js';
+import type { ScimObject } from './user-mapping.js';
+import type { ResourceContext } from './user-view.js';
 
 export type GroupLookup = { kind: 'id' | 'displayName' | 'externalId' | 'member'; value: string };
 

@@ -1,6 +1,7 @@
 import type { JamfGroup } from '../jamf/types.js';
 import type { GroupRecord, StateStore } from './ports.js';
-import type { ResourceContext, ScimObject } from './user-mapping.js';
+import type { ScimObject } from './user-mapping.js';
+import type { ResourceContext } from './user-view.js';
 
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 

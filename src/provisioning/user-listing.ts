@@ -13,7 +13,8 @@ import type { JamfIdList } from './jamf-id-list.js';
 import { mapLimit, type KeyedLock } from './keyed-lock.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
 import type { UserLifecycle } from './user-lifecycle.js';
-import type { ResourceContext, ScimObject } from './user-mapping.js';
+import type { ScimObject } from './user-mapping.js';
+import type { ResourceContext } from './user-view.js';
 import type { UserList, UserListQuery, UserReads } from './user-reads.js';
 
 export interface UserListingDeps {

@@ -10,7 +10,8 @@ import type { KeyedLock } from './keyed-lock.js';
 import type { NameClaims } from './name-claims.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
 import type { UserLifecycle } from './user-lifecycle.js';
-import { type ResourceContext, type ScimObject, userFromJamf, userFromTombstone } from './user-mapping.js';
+import { type ScimObject } from './user-mapping.js';
+import { type ResourceContext, userFromJamf, userFromTombstone } from './user-view.js';
 
 export interface UserReadsDeps {
   jamf: JamfDirectory;

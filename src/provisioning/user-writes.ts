@@ -16,17 +16,8 @@ import { nameKey, type NameClaims } from './name-claims.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
 import { createWriteRefusals } from './user-write-refusals.js';
 import { snapshotOf, type UserEvent, type UserLifecycle } from './user-lifecycle.js';
-import {
-  type ResourceContext,
-  type ScimObject,
-  idpAttributes,
-  jamfWriteDiff,
-  storedAttributes,
-  tombstoneAttributes,
-  toJamfWrite,
-  userFromJamf,
-  userFromTombstone,
-} from './user-mapping.js';
+import { type ScimObject, idpAttributes, jamfWriteDiff, storedAttributes, tombstoneAttributes, toJamfWrite } from './user-mapping.js';
+import { type ResourceContext, userFromJamf, userFromTombstone } from './user-view.js';
 import type { UserReads } from './user-reads.js';
 
 export type UserMutation = (current: ScimObject) => ScimObject;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { JamfUser } from '../../src/jamf/types.js';
 import type { UserRecord } from '../../src/provisioning/ports.js';
-import { composeFullName, idpAttributes, toJamfWrite, userFromJamf } from '../../src/provisioning/user-mapping.js';
+import { composeFullName, idpAttributes, toJamfWrite } from '../../src/provisioning/user-mapping.js';
+import { userFromJamf } from '../../src/provisioning/user-view.js';
 
 const ctx = { baseUrl: 'https://scim.example.com/scim/v2' };
 
