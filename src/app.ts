@@ -14,6 +14,8 @@ import type { JamfQueueStats, Metrics } from './metrics.js';
 import { createAuditTrail, NO_AUDIT } from './audit/recorder.js';
 import type { AuditStore } from './audit/types.js';
 import { registerAdminRoutes } from './http/admin-routes.js';
+import { observeScimTraffic, type RequestHistory } from './admin/history.js';
+import type { ConsoleSources } from './admin/types.js';
 import { createGroupService } from './provisioning/group-service.js';
 import { createGroupWriter } from './provisioning/group-writer.js';
 import { groupNameTaken } from './provisioning/duplicates.js';
@@ -32,6 +34,8 @@ export interface AppDeps {
   audit?: AuditStore;
   /** Turns on the admin API (`/admin/api/*`); separate from the SCIM tokens. */
   adminToken?: string;
+  /** What the admin console shows beyond the services (status sources, check, traffic history); without it, only its audit API. */
+  console?: ConsoleSources & { history: RequestHistory };
   /** Largest `count` a list request gets; larger requests are clamped (RFC 7644 §3.4.2.4). */
   maxPageSize?: number;
   /** POST /Bulk limits (RFC 7644 §3.7.4); defaults 100 operations and 1 MiB. */
@@ -155,6 +159,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   }
 
+  if (deps.console) observeScimTraffic(app, deps.console.history);
+
   const auth = createScimAuth({
     bearerTokens: deps.bearerTokens,
     oauth: deps.oauth,
@@ -187,7 +193,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // The token endpoint sits at the root, outside /scim/v2: it is how a SCIM token is obtained.
   await auth.registerTokenRoute(app);
-  if (deps.audit) registerAdminRoutes(app, { adminToken: deps.adminToken, audit: deps.audit, authFailureLimit: deps.authFailureLimit ?? 20 });
+  if (deps.audit) {
+    const consoleDeps = deps.console && { ...deps.console, users, store: deps.store, jamf: deps.jamf, trail: audit, publicBaseUrl: deps.publicBaseUrl };
+    registerAdminRoutes(app, { adminToken: deps.adminToken, audit: deps.audit, authFailureLimit: deps.authFailureLimit ?? 20, console: consoleDeps, now: deps.console?.now });
+  }
   registerOpsRoutes(app, { metrics: deps.metrics, metricsToken: deps.metricsToken, readiness: deps.readiness });
   return app;
 }

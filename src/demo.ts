@@ -49,7 +49,8 @@ async function main(): Promise<void> {
 
   SCIM base URL: ${base}
   Bearer token:  ${token}
-  Admin token:   ${adminToken}   (the admin API: audit trail)
+  Admin console: ${origin}/admin
+  Admin token:   ${adminToken}   (sign in to the console with it; also the admin API's bearer token)
 
   Simulated Jamf Pro: ${jamfUrl}
   API client id:      ${sim.clientId}

@@ -11,6 +11,8 @@ import { createMetrics } from './metrics.js';
 import { createReadiness } from './readiness.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import { startAuditRetention } from './audit/retention.js';
+import { createRequestHistory } from './admin/history.js';
+import { runConnectionCheck } from './check/connection-check.js';
 import { openTokenSource } from './token-source.js';
 
 export interface Running {
@@ -57,6 +59,7 @@ export interface Overrides {
 
 /** Wires the real adapters from a parsed config and listens; shared by `server.ts` and the demo. */
 export async function startServer(config: Config, logger: Logger, overrides: Overrides = {}): Promise<Running> {
+  const startedAt = new Date();
   // First: a bad key or certificate file stops the start before anything is opened.
   const auth = authOptions(config);
   const https =
@@ -70,6 +73,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ove
   // The client adds `component: jamf` to its own lines; giving it a child that has it already
   // would write the key twice, which strict JSON consumers refuse.
   const health = createJamfHealth({ logger: logger.child({ component: 'jamf' }), metrics });
+  const history = createRequestHistory();
   const jamf =
     overrides.jamf ??
     createJamfClient({
@@ -78,6 +82,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ove
       onCall: (e) => {
         metrics.observeJamf(e);
         health.observe(e);
+        history.jamf(e);
       },
       onTokenRefresh: metrics.tokenRefreshed,
     });
@@ -103,6 +108,21 @@ export async function startServer(config: Config, logger: Logger, overrides: Ove
     trustProxy: config.TRUST_PROXY,
     jamfQueue: { stats: () => jamf.stats(), limit: config.JAMF_QUEUE_LIMIT },
     readiness: createReadiness({ store, jamf, health }),
+    console: {
+      jamfUrl: config.JAMF_URL,
+      startedAt,
+      health,
+      client: jamf,
+      queueLimit: config.JAMF_QUEUE_LIMIT,
+      // The check as `npm run check` runs it, through the server's own client (its calls show in the charts).
+      runCheck: () =>
+        runConnectionCheck({
+          jamf,
+          checkToken: () => jamf.checkToken(),
+          ...(config.JAMF_CLIENT_ID === undefined ? {} : { tokenPath: { configured: config.JAMF_TOKEN_PATH, answered: () => jamf.tokenPath() } }),
+        }),
+      history,
+    },
   });
   app.addHook('onClose', async () => {
     tokens.close();

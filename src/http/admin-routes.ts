@@ -1,14 +1,22 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { createAdminAuth } from '../admin/admin-auth.js';
+import { loadConsoleAssets, registerConsolePages } from '../admin/assets.js';
+import { registerConsoleRoutes } from '../admin/console-routes.js';
+import { sendJson } from '../admin/reply.js';
+import type { ConsoleDeps } from '../admin/types.js';
 import { isOutcome, parseActions, parseInstant } from '../audit/query-input.js';
 import { AUDIT_ACTIONS, type AuditQuery, type AuditStore } from '../audit/types.js';
-import { createAuthThrottle } from './auth-throttle.js';
-import { bearerChallenge, createTokenCheck } from './auth.js';
 
 export interface AdminDeps {
   /** ADMIN_TOKEN; unset, no /admin route exists. */
   adminToken: string | undefined;
   audit: AuditStore;
   authFailureLimit: number;
+  /** The console's data routes (src/admin/); without them the page, sign-in and the audit API remain. */
+  console?: Omit<ConsoleDeps, 'audit'>;
+  /** The console's files; default: src/admin/static next to the module, and the vendor files. */
+  assets?: ReturnType<typeof loadConsoleAssets>;
+  now?: () => number;
 }
 
 export const ADMIN_AUDIT_PATH = '/admin/api/audit';
@@ -64,36 +72,25 @@ export function parseAuditParams(raw: Record<string, unknown>): AuditQuery | { e
   return query;
 }
 
-const json = (reply: FastifyReply, status: number, body: unknown) =>
-  reply.code(status).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(body);
-
 /**
- * The audit API, for whoever answers "what did the server do in Jamf, and for whom". Its own
- * token, compared in constant time: a SCIM token (which an IdP holds) reads no audit trail, and
- * this token writes nothing through /scim/v2. Failed attempts are throttled on their own, so
- * guessing here neither uses up nor is hidden by the IdP's budget.
+ * The admin API and console, for whoever answers "what did the server do in Jamf, and for whom".
+ * Its own token, compared in constant time: a SCIM token (which an IdP holds) reads no audit
+ * trail, and this token writes nothing through /scim/v2. Each route takes that token as Bearer or
+ * the console's session cookie (src/admin/admin-auth.ts). Failed attempts are throttled on their
+ * own, so guessing here neither uses up nor is hidden by the IdP's budget.
  */
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
   if (deps.adminToken === undefined) return;
-  const check = createTokenCheck([deps.adminToken]);
-  const throttle = createAuthThrottle(deps.authFailureLimit);
+  const auth = createAdminAuth({ adminToken: deps.adminToken, authFailureLimit: deps.authFailureLimit, now: deps.now });
+  auth.registerSessionRoutes(app);
 
-  app.get(ADMIN_AUDIT_PATH, async (request, reply) => {
-    const auth = check(request.headers.authorization);
-    if (auth !== 'valid') {
-      const wait = throttle.retryAfter(request.ip);
-      if (wait > 0) {
-        reply.header('retry-after', String(wait));
-        return json(reply, 429, { error: 'too many failed authentication attempts from this address; retry later' });
-      }
-      const failures = throttle.fail(request.ip);
-      request.log.warn({ ip: request.ip, endpoint: 'admin', credentials: auth, failures, limit: deps.authFailureLimit }, 'authentication failed');
-      reply.header('www-authenticate', bearerChallenge(auth));
-      return json(reply, 401, { error: 'missing or invalid admin token' });
-    }
+  app.get(ADMIN_AUDIT_PATH, { onRequest: auth.guard }, async (request, reply) => {
     const query = parseAuditParams((request.query ?? {}) as Record<string, unknown>);
-    if ('error' in query) return json(reply, 400, { error: query.error });
+    if ('error' in query) return sendJson(reply, 400, { error: query.error });
     const page = deps.audit.query(query);
-    return json(reply, 200, { total: page.total, entries: page.entries, next: page.next });
+    return sendJson(reply, 200, { total: page.total, entries: page.entries, next: page.next });
   });
+
+  if (deps.console !== undefined) registerConsoleRoutes(app, { ...deps.console, audit: deps.audit }, auth.guard);
+  registerConsolePages(app, deps.assets ?? loadConsoleAssets());
 }
