@@ -194,7 +194,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The token endpoint sits at the root, outside /scim/v2: it is how a SCIM token is obtained.
   await auth.registerTokenRoute(app);
   if (deps.audit) {
-    const consoleDeps = deps.console && { ...deps.console, users, store: deps.store, jamf: deps.jamf, trail: audit, publicBaseUrl: deps.publicBaseUrl };
+    const consoleDeps = deps.console && { ...deps.console, users, groups, store: deps.store, jamf: deps.jamf, trail: audit, publicBaseUrl: deps.publicBaseUrl };
     registerAdminRoutes(app, { adminToken: deps.adminToken, audit: deps.audit, authFailureLimit: deps.authFailureLimit ?? 20, console: consoleDeps, now: deps.console?.now });
   }
   registerOpsRoutes(app, { metrics: deps.metrics, metricsToken: deps.metricsToken, readiness: deps.readiness });

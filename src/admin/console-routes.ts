@@ -1,5 +1,5 @@
 /**
- * The console's data under /admin/api: status, the connection check, user search and detail,
+ * The console's data under /admin/api: status, the connection check, user and group search and detail,
  * deactivated users and their purge, traffic per minute. Every route takes the admin guard
  * (admin-auth.ts); the shapes are the console contract's.
  */
@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fast
 import { versioned } from '../http/conditional.js';
 import type { JamfUser } from '../jamf/types.js';
 import { project } from '../scim/index.js';
+import { createGroupSearch } from './group-search.js';
 import { ConsoleError, consoleRoute, sendJson } from './reply.js';
 import { createConsoleStatus } from './status.js';
 import { createTombstones } from './tombstones.js';
@@ -44,6 +45,7 @@ function jamfView(user: JamfUser) {
 export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps, guard: onRequestHookHandler): void {
   const status = createConsoleStatus(deps);
   const search = createUserSearch({ jamf: deps.jamf, store: deps.store, now: deps.now });
+  const groupSearch = createGroupSearch({ jamf: deps.jamf, store: deps.store, now: deps.now });
   const tombstones = createTombstones(deps);
   const scimBase = (request: FastifyRequest) => `${deps.publicBaseUrl ?? `${request.protocol}://${request.host}`}/scim/v2`;
   const options = { onRequest: guard };
@@ -82,6 +84,31 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps, g
       }
       const audit = deps.audit.query({ user: id, limit: DETAIL_AUDIT }).entries;
       return sendJson(reply, 200, { scim, jamf, audit });
+    }),
+  );
+
+  app.get(
+    '/admin/api/groups',
+    options,
+    consoleRoute(async (request, reply) => {
+      const query = (request.query ?? {}) as Query;
+      const q = typeof query.q === 'string' ? query.q.trim() : '';
+      if (q === '') throw new ConsoleError(400, 'q is required: part of a displayName or externalId');
+      const count = intParam(query, 'count', SEARCH_COUNT.default, SEARCH_COUNT.max);
+      return sendJson(reply, 200, await groupSearch.search(q, count));
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/admin/api/groups/:id',
+    options,
+    consoleRoute(async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+      const id = request.params.id;
+      // The same read GET /scim/v2/Groups/<id> makes: unknown ids and smart groups are its 404.
+      const read = await deps.groups.get(id, { baseUrl: scimBase(request) });
+      const scim = project(versioned(read, 'Group').resource, {}, 'Group');
+      const audit = deps.audit.query({ group: id, limit: DETAIL_AUDIT }).entries;
+      return sendJson(reply, 200, { scim, audit });
     }),
   );
 

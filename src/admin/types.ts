@@ -5,6 +5,7 @@ import type { MissingPrivilege } from '../jamf/privilege-refusals.js';
 import type { JamfReachability } from '../jamf-health.js';
 import type { JamfQueueStats } from '../metrics.js';
 import type { JamfDirectory, StateStore } from '../provisioning/ports.js';
+import type { GroupService } from '../provisioning/group-service.js';
 import type { UserService } from '../provisioning/user-service.js';
 import type { RequestHistory } from './history.js';
 
@@ -31,11 +32,12 @@ export interface ConsoleSources {
 /** Everything the console's data routes use. */
 export interface ConsoleDeps extends ConsoleSources {
   users: Pick<UserService, 'get' | 'withLock'>;
-  store: Pick<StateStore, 'getUser' | 'getUsersByJamfIds' | 'listTombstones' | 'countTombstones' | 'deleteUser'>;
-  jamf: Pick<JamfDirectory, 'listUsers' | 'getUser' | 'serverInfo'>;
+  groups: Pick<GroupService, 'get'>;
+  store: Pick<StateStore, 'getUser' | 'getUsersByJamfIds' | 'listTombstones' | 'countTombstones' | 'deleteUser' | 'getGroups'>;
+  jamf: Pick<JamfDirectory, 'listUsers' | 'getUser' | 'serverInfo' | 'listGroups'>;
   audit: AuditStore;
   /** Records the purges (credential `admin`). */
   trail: AuditTrail;
-  /** PUBLIC_BASE_URL, for the SCIM view's `meta.location` as GET /scim/v2/Users/<id> shows it. */
+  /** PUBLIC_BASE_URL, for the SCIM view's `meta.location` as GET /scim/v2/Users/<id> and /Groups/<id> show it. */
   publicBaseUrl?: string;
 }

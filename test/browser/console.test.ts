@@ -121,6 +121,30 @@ describe('admin console in a browser', () => {
     await shoot(page, 'users', secrets);
   });
 
+  it("finds a group the IdP creates by search and opens the group's page with its member", async () => {
+    const groupName = 'Analytical Engines';
+    const created = await scim('POST', '/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: groupName,
+      externalId: 'browser-group-1',
+      members: [{ value: scimId }],
+    });
+    expect(created.status).toBe(201);
+    const groupId = ((await created.json()) as { id: string }).id;
+    await go('Groups', 'Groups');
+    await page.getByLabel('Search groups').fill('analytical');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByTestId('groups-table').getByRole('link', { name: groupName, exact: true }).click();
+    await heading(`Group ${groupName}`).waitFor();
+    expect(new URL(page.url()).hash).toBe(`#/groups/${groupId}`);
+    await shows(page.getByTestId('group-facts'), 'browser-group-1');
+    const member = page.getByTestId('group-members').getByRole('link', { name: userName, exact: true });
+    await member.waitFor();
+    expect(await member.getAttribute('href')).toBe(`#/users/${scimId}`);
+    await shows(page.getByTestId('group-audit'), 'group.created');
+    await shoot(page, 'groups', secrets);
+  });
+
   it('lists a user the IdP deactivates with the credential that did it, and purges it after confirmation', async () => {
     const patched = await scim('PATCH', `/Users/${scimId}`, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
@@ -186,6 +210,7 @@ describe('admin console in a browser', () => {
         ['#/status', 'Status'],
         ['#/activity', 'Activity'],
         [`#/users?q=example`, 'Users'],
+        ['#/groups?q=engines', 'Groups'],
         ['#/deactivated', 'Deactivated users'],
         ['#/charts', 'Charts'],
       ] as const) {

@@ -3,6 +3,7 @@ import { html, render, useCallback, useEffect, useState } from './vendor/preact-
 import { SESSION_PATH, get, request, setCsrf, whenSignedOut } from './api.js';
 import { Activity } from './activity.js';
 import { Deactivated } from './deactivated.js';
+import { GroupDetail, Groups } from './groups.js';
 import { SignIn } from './signin.js';
 import { Status } from './status.js';
 import { UserDetail, Users } from './users.js';
@@ -12,6 +13,7 @@ const PAGES = [
   ['/status', 'Status'],
   ['/activity', 'Activity'],
   ['/users', 'Users'],
+  ['/groups', 'Groups'],
   ['/deactivated', 'Deactivated'],
   ['/charts', 'Charts'],
 ];
@@ -63,6 +65,11 @@ function Page({ route, notify }) {
   if (path.startsWith('/users/')) {
     const id = decodeURIComponent(path.slice('/users/'.length));
     return html`<${UserDetail} key=${id} id=${id} ...${props} />`;
+  }
+  if (path === '/groups') return html`<${Groups} ...${props} />`;
+  if (path.startsWith('/groups/')) {
+    const id = decodeURIComponent(path.slice('/groups/'.length));
+    return html`<${GroupDetail} key=${id} id=${id} ...${props} />`;
   }
   if (path === '/deactivated') return html`<${Deactivated} ...${props} />`;
   if (path === '/charts') return html`<${LazyCharts} ...${props} />`;
