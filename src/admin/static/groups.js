@@ -1,6 +1,6 @@
-/* global window */
-import { html, useEffect, useRef, useState } from './vendor/preact-htm.js';
-import { get, withQuery } from './api.js';
+import { html, useEffect, useState } from './vendor/preact-htm.js';
+import { get } from './api.js';
+import { SearchPage } from './search-page.js';
 import { AuditTable, ErrorAlert, TableWrap, usePage } from './shared.js';
 
 const groupHref = (id) => `#/groups/${encodeURIComponent(id)}`;
@@ -32,52 +32,7 @@ function Results({ answer }) {
 }
 
 export function Groups({ params }) {
-  const heading = usePage('Groups');
-  const q = params.get('q') ?? '';
-  const [text, setText] = useState(q);
-  const [answer, setAnswer] = useState(null);
-  const [error, setError] = useState(null);
-
-  const shownQ = useRef(q);
-
-  // The query lives in the address, so Back returns to the same results.
-  useEffect(() => {
-    // Only a changed address rewrites the box: on mount it would wipe what was typed meanwhile.
-    if (shownQ.current !== q) setText(q);
-    shownQ.current = q;
-    setAnswer(null);
-    setError(null);
-    if (q.trim() === '') return;
-    let current = true;
-    get(withQuery('/admin/api/groups', { q, count: 50 })).then(
-      (result) => current && setAnswer(result),
-      (failure) => current && setError(failure),
-    );
-    return () => {
-      current = false;
-    };
-  }, [q]);
-
-  const submit = (event) => {
-    event.preventDefault();
-    const wanted = text.trim();
-    if (wanted === '') return;
-    window.location.hash = withQuery('#/groups', { q: wanted });
-  };
-
-  return html`<h1 tabindex="-1" ref=${heading}>Groups</h1>
-    <form role="search" aria-label="Groups" class="card search" onSubmit=${submit}>
-      <div class="field grow">
-        <label for="group-search">Search groups</label>
-        <input id="group-search" type="search" value=${text} onInput=${(event) => setText(event.currentTarget.value)}
-          aria-describedby="group-search-hint" required spellcheck="false" />
-        <p id="group-search-hint" class="hint">Part of a displayName or externalId; case does not matter. Static groups only.</p>
-      </div>
-      <div class="actions"><button type="submit">Search</button></div>
-    </form>
-    <${ErrorAlert} error=${error} />
-    ${q.trim() !== '' && answer === null && error === null ? html`<p>Loading…</p>` : null}
-    ${answer !== null ? html`<${Results} answer=${answer} />` : null}`;
+  return html`<${SearchPage} params=${params} title="Groups" kind="group" hint="Part of a displayName or externalId; case does not matter. Static groups only." Results=${Results} />`;
 }
 
 function Members({ members, name }) {

@@ -1,6 +1,6 @@
-/* global window */
-import { html, useEffect, useRef, useState } from './vendor/preact-htm.js';
-import { get, withQuery } from './api.js';
+import { html, useEffect, useState } from './vendor/preact-htm.js';
+import { get } from './api.js';
+import { SearchPage } from './search-page.js';
 import { AuditTable, ErrorAlert, TableWrap, usePage } from './shared.js';
 
 const userHref = (id) => `#/users/${encodeURIComponent(id)}`;
@@ -33,52 +33,7 @@ function Results({ answer }) {
 }
 
 export function Users({ params }) {
-  const heading = usePage('Users');
-  const q = params.get('q') ?? '';
-  const [text, setText] = useState(q);
-  const [answer, setAnswer] = useState(null);
-  const [error, setError] = useState(null);
-
-  const shownQ = useRef(q);
-
-  // The query lives in the address, so Back returns to the same results.
-  useEffect(() => {
-    // Only a changed address rewrites the box: on mount it would wipe what was typed meanwhile.
-    if (shownQ.current !== q) setText(q);
-    shownQ.current = q;
-    setAnswer(null);
-    setError(null);
-    if (q.trim() === '') return;
-    let current = true;
-    get(withQuery('/admin/api/users', { q, count: 50 })).then(
-      (result) => current && setAnswer(result),
-      (failure) => current && setError(failure),
-    );
-    return () => {
-      current = false;
-    };
-  }, [q]);
-
-  const submit = (event) => {
-    event.preventDefault();
-    const wanted = text.trim();
-    if (wanted === '') return;
-    window.location.hash = withQuery('#/users', { q: wanted });
-  };
-
-  return html`<h1 tabindex="-1" ref=${heading}>Users</h1>
-    <form role="search" aria-label="Users" class="card search" onSubmit=${submit}>
-      <div class="field grow">
-        <label for="user-search">Search users</label>
-        <input id="user-search" type="search" value=${text} onInput=${(event) => setText(event.currentTarget.value)}
-          aria-describedby="user-search-hint" required spellcheck="false" />
-        <p id="user-search-hint" class="hint">Part of a userName, displayName or externalId; case does not matter.</p>
-      </div>
-      <div class="actions"><button type="submit">Search</button></div>
-    </form>
-    <${ErrorAlert} error=${error} />
-    ${q.trim() !== '' && answer === null && error === null ? html`<p>Loading…</p>` : null}
-    ${answer !== null ? html`<${Results} answer=${answer} />` : null}`;
+  return html`<${SearchPage} params=${params} title="Users" kind="user" hint="Part of a userName, displayName or externalId; case does not matter." Results=${Results} />`;
 }
 
 const JAMF_FIELDS = [
