@@ -29,6 +29,14 @@ function intParam(query: Query, name: string, fallback: number, max: number): nu
   return value;
 }
 
+/** `q` (required; `what` says what it matches) and `count` of a search. */
+function searchParams(request: FastifyRequest, what: string): { q: string; count: number } {
+  const query = (request.query ?? {}) as Query;
+  const q = typeof query.q === 'string' ? query.q.trim() : '';
+  if (q === '') throw new ConsoleError(400, `q is required: ${what}`);
+  return { q, count: intParam(query, 'count', SEARCH_COUNT.default, SEARCH_COUNT.max) };
+}
+
 /** The fields of a Jamf record the console shows (never extension attributes or sites). */
 function jamfView(user: JamfUser) {
   return {
@@ -58,10 +66,7 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps, g
     '/admin/api/users',
     options,
     consoleRoute(async (request, reply) => {
-      const query = (request.query ?? {}) as Query;
-      const q = typeof query.q === 'string' ? query.q.trim() : '';
-      if (q === '') throw new ConsoleError(400, 'q is required: part of a userName, displayName or externalId');
-      const count = intParam(query, 'count', SEARCH_COUNT.default, SEARCH_COUNT.max);
+      const { q, count } = searchParams(request, 'part of a userName, displayName or externalId');
       return sendJson(reply, 200, await search.search(q, count));
     }),
   );
@@ -71,17 +76,14 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps, g
     options,
     consoleRoute(async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
       const id = request.params.id;
-      // The same read GET /scim/v2/Users/<id> makes; unknown ids are its 404.
-      const read = await deps.users.get(id, { baseUrl: scimBase(request) });
+      // The same read GET /scim/v2/Users/<id> makes (unknown ids are its 404), which also hands
+      // over the Jamf record it read: no second Jamf call for the record shown beside it.
+      let jamf: ReturnType<typeof jamfView> | null = null;
+      const read = await deps.users.get(id, { baseUrl: scimBase(request) }, (jamfUser) => {
+        jamf = jamfView(jamfUser);
+      });
       // meta.version and the never-returned attributes dropped, as the SCIM route answers it.
       const scim = project(versioned(read, 'User').resource, {}, 'User');
-      let jamf = null;
-      if (scim.active !== false) {
-        const row = deps.store.getUser(id);
-        const jamfId = row?.jamfId ?? (/^[1-9]\d{0,15}$/.test(id) ? Number(id) : null);
-        const record = jamfId === null ? null : await deps.jamf.getUser(jamfId);
-        jamf = record === null ? null : jamfView(record);
-      }
       const audit = deps.audit.query({ user: id, limit: DETAIL_AUDIT }).entries;
       return sendJson(reply, 200, { scim, jamf, audit });
     }),
@@ -91,10 +93,7 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps, g
     '/admin/api/groups',
     options,
     consoleRoute(async (request, reply) => {
-      const query = (request.query ?? {}) as Query;
-      const q = typeof query.q === 'string' ? query.q.trim() : '';
-      if (q === '') throw new ConsoleError(400, 'q is required: part of a displayName or externalId');
-      const count = intParam(query, 'count', SEARCH_COUNT.default, SEARCH_COUNT.max);
+      const { q, count } = searchParams(request, 'part of a displayName or externalId');
       return sendJson(reply, 200, await groupSearch.search(q, count));
     }),
   );

@@ -102,7 +102,13 @@ export function createUserReads(deps: UserReadsDeps) {
     return { record, jamfUser };
   }
 
-  async function getLocked(scimId: string, ctx: ResourceContext): Promise<ScimObject> {
+  /** The resource of a user Jamf holds; `seen` is told of the Jamf record it was built from. */
+  function view(jamfUser: JamfUser, record: UserRecord | null, ctx: ResourceContext, seen?: (jamfUser: JamfUser) => void): ScimObject {
+    seen?.(jamfUser);
+    return userFromJamf(jamfUser, record ?? undefined, ctx, { withGroups: true });
+  }
+
+  async function getLocked(scimId: string, ctx: ResourceContext, seen?: (jamfUser: JamfUser) => void): Promise<ScimObject> {
     const { record, jamfUser } = await withLock(scimId, () =>
       loadLocked(scimId).catch(async (err: unknown) => {
         // A deactivation whose Jamf delete cannot finish yet still reads as what it is moving to.
@@ -112,29 +118,32 @@ export function createUserReads(deps: UserReadsDeps) {
       }),
     );
     if (!jamfUser) return tombstoneView(record as UserRecord, ctx);
-    return userFromJamf(jamfUser, record ?? undefined, ctx, { withGroups: true });
+    return view(jamfUser, record, ctx, seen);
   }
 
-  /** One Jamf read on the common path; anything that needs deciding goes under the lock. */
-  async function get(scimId: string, ctx: ResourceContext): Promise<ScimObject> {
-    const seen = changes();
+  /**
+   * One Jamf read on the common path; anything that needs deciding goes under the lock. `seen`
+   * gets the Jamf record of a user in Jamf (the admin console shows it beside the resource).
+   */
+  async function get(scimId: string, ctx: ResourceContext, seen?: (jamfUser: JamfUser) => void): Promise<ScimObject> {
+    const changesBefore = changes();
     const record = store.getUser(scimId);
     if (record?.status === 'inactive') return tombstoneView(record, ctx);
-    if (record && record.status !== 'active') return getLocked(scimId, ctx);
+    if (record && record.status !== 'active') return getLocked(scimId, ctx, seen);
     const jamfId = deps.jamfIdFor(scimId, record);
     if (jamfId === null) throw notFound(`User ${scimId} not found`);
     const jamfUser = await jamfCall(() => jamf.getUser(jamfId));
     // Nothing was written meanwhile (the common case): the row is the one read above.
-    const after = jamfUser && changes() === seen ? record : store.getUser(scimId);
+    const after = jamfUser && changes() === changesBefore ? record : store.getUser(scimId);
     if (!sameRow(after, record)) {
       // A lifecycle step ran while Jamf answered: read the state it left (or is moving to).
       if (after?.status === 'inactive' || after?.status === 'deactivating') return tombstoneView(after, ctx);
-      return getLocked(scimId, ctx);
+      return getLocked(scimId, ctx, seen);
     }
-    if (jamfUser) return userFromJamf(jamfUser, record ?? undefined, ctx, { withGroups: true });
+    if (jamfUser) return view(jamfUser, record, ctx, seen);
     return withLock(scimId, async () => {
       const now = store.getUser(scimId);
-      if (!sameRow(now, record)) return getLocked(scimId, ctx);
+      if (!sameRow(now, record)) return getLocked(scimId, ctx, seen);
       // Unchanged since before the Jamf read: no step of this server removed the user; an administrator did.
       if (record) store.deleteUser(record.scimId);
       throw notFound(`User ${scimId} not found`);

@@ -47,21 +47,25 @@ export interface GroupRow {
   last_modified: string;
 }
 
-/** Each read returns its own objects: a caller that changes one changes nothing another read sees. */
-export function toUser(r: UserRow): UserRecord {
+function userOf(r: UserRow, attributes: Record<string, unknown>): UserRecord {
   return {
     scimId: r[0],
     jamfId: r[1],
     userName: r[2],
     externalId: r[3],
     status: r[4],
-    attributes: JSON.parse(r[5]) as Record<string, unknown>,
+    attributes,
     writtenFullName: r[6],
     groupIds: r[7] === '[]' ? [] : (JSON.parse(r[7]) as number[]),
     created: r[8],
     lastModified: r[9],
     jamfSnapshot: r[10] === null ? null : (JSON.parse(r[10]) as JamfSnapshot),
   };
+}
+
+/** Each read returns its own objects: a caller that changes one changes nothing another read sees. */
+export function toUser(r: UserRow): UserRecord {
+  return userOf(r, JSON.parse(r[5]) as Record<string, unknown>);
 }
 
 /**
@@ -87,19 +91,7 @@ function sharedAttributes(text: string): Readonly<Record<string, unknown>> {
  * Anything that goes on to change a record reads it with `toUser`.
  */
 export function toListedUser(r: UserRow): UserRecord {
-  return {
-    scimId: r[0],
-    jamfId: r[1],
-    userName: r[2],
-    externalId: r[3],
-    status: r[4],
-    attributes: sharedAttributes(r[5]) as Record<string, unknown>,
-    writtenFullName: r[6],
-    groupIds: r[7] === '[]' ? [] : (JSON.parse(r[7]) as number[]),
-    created: r[8],
-    lastModified: r[9],
-    jamfSnapshot: r[10] === null ? null : (JSON.parse(r[10]) as JamfSnapshot),
-  };
+  return userOf(r, sharedAttributes(r[5]) as Record<string, unknown>);
 }
 
 /** The store's count of changed rows (sqlite-store.ts): unchanged means no write ran since it was read. */

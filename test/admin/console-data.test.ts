@@ -119,8 +119,11 @@ describe('admin console data', () => {
   it('shows a user: the SCIM resource, the Jamf record and its audit entries', async () => {
     const t = await startConsoleServer(cleanups);
     const { alice, carol } = await people(t);
+    t.resetCalls();
     const res = await t.admin('GET', `/admin/api/users/${alice}`);
     expect(res.statusCode).toBe(200);
+    // The SCIM view and the Jamf record shown beside it come from one Jamf read.
+    expect(t.jamfCalls()).toBe(1);
     const body = res.json() as { scim: Record<string, unknown>; jamf: Record<string, unknown>; audit: AuditEntry[] };
     const scimView = (await t.scim('GET', `/Users/${alice}`)).json() as Record<string, unknown>;
     expect(body.scim).toEqual(scimView);
