@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // One PostgreSQL server for the run (the PostgreSQL store and replica tests).
+    globalSetup: ['test/support/postgres-global.ts'],
   },
 });

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { groupBurst } from './group-burst.js';
 import { importScale } from './import-scale.js';
 import { provisioningRun } from './provisioning-run.js';
+import { replicas } from './replicas.js';
 import { scimOverhead } from './scim-overhead.js';
 import { profilesWritten, setProfileDir } from './support/node-args.js';
 import { renderProfileSummary } from './support/profile-summary.js';
@@ -28,6 +29,7 @@ const BENCHES: Array<{ name: string; aliases: string[]; run: Bench }> = [
   { name: 'scim-overhead', aliases: ['overhead'], run: scimOverhead },
   { name: 'import-scale', aliases: ['import'], run: importScale },
   { name: 'group-burst', aliases: ['coalescing'], run: groupBurst },
+  { name: 'replicas', aliases: ['multi-replica'], run: replicas },
 ];
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));

@@ -23,10 +23,19 @@ import type { JamfDirectory, StateStore } from './provisioning/ports.js';
 import { createUserService } from './provisioning/user-service.js';
 import type { Readiness } from './readiness.js';
 import type { ScimToken, ScimTokenSet } from './scim-tokens.js';
+import type { AuthThrottlePort, Coordination } from './coord/types.js';
+import { startLifecycleSweep } from './provisioning/sweep.js';
 
 export interface AppDeps {
   jamf: JamfDirectory;
   store: StateStore;
+  /**
+   * What replicas sharing the store agree on (locks, auth throttle, the sweep). Absent or
+   * 'local': this process is the only one.
+   */
+  coordination?: Coordination;
+  /** How often a half-done lifecycle step is looked for in the background; 0 (the default): never. */
+  sweepIntervalMs?: number;
   logger: Logger;
   /** The SCIM tokens, named (`token-N` for a bare string); a set is replaced in place on rotation. */
   bearerTokens: ScimTokenSet | readonly (string | ScimToken)[];
@@ -118,11 +127,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const audit = deps.audit
     ? createAuditTrail({ store: deps.audit, logger: deps.logger, now: deps.now ?? (() => new Date()), onFailure: deps.metrics?.auditFailed })
     : NO_AUDIT;
+  const coordination = deps.coordination;
+  const shared = coordination?.kind === 'postgres' ? coordination : undefined;
+  const sharedLock = shared && (<T>(key: string, fn: () => Promise<T>) => shared.withLock(key, fn));
   const writer = createGroupWriter({
     jamf: deps.jamf,
     logger: deps.logger,
     readConcurrency,
     nameTaken: (err, name, groupId) => groupNameTaken(deps.jamf, err, name, groupId),
+    exclusive: shared && ((groupId, fn) => shared.withLock(`group:${groupId}`, fn)),
   });
   deps.metrics?.setGroupWriterStats(writer.stats);
   const users = createUserService({
@@ -135,6 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     now: deps.now,
     onEvent,
     audit,
+    sharedLock,
   });
   deps.metrics?.setUsersWaiting(users.waitingOnUsers);
   const groups = createGroupService({
@@ -148,7 +162,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     lockMember: users.withLock,
     onEvent,
     audit,
+    sharedLock,
   });
+  const sweep = startLifecycleSweep({
+    finish: users.finishPending,
+    coordination,
+    intervalMs: deps.sweepIntervalMs ?? 0,
+    logger: deps.logger,
+  });
+  app.addHook('onClose', async () => sweep.stop());
 
   if (deps.metrics) {
     const metrics = deps.metrics;
@@ -167,6 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     idpTokens: deps.idpTokens,
     authFailureLimit: deps.authFailureLimit ?? 20,
     now: deps.now ?? (() => new Date()),
+    throttle: shared?.authThrottle(deps.authFailureLimit ?? 20),
   });
 
   await app.register(
@@ -195,8 +218,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await auth.registerTokenRoute(app);
   if (deps.audit) {
     const consoleDeps = deps.console && { ...deps.console, users, groups, store: deps.store, jamf: deps.jamf, trail: audit, publicBaseUrl: deps.publicBaseUrl };
-    registerAdminRoutes(app, { adminToken: deps.adminToken, audit: deps.audit, authFailureLimit: deps.authFailureLimit ?? 20, console: consoleDeps, now: deps.console?.now });
+    registerAdminRoutes(app, {
+      adminToken: deps.adminToken,
+      audit: deps.audit,
+      authFailureLimit: deps.authFailureLimit ?? 20,
+      console: consoleDeps,
+      now: deps.console?.now,
+      // Counted apart from the IdP's failures, as in one process (admin-routes.ts).
+      throttle: shared && scoped(shared.authThrottle(deps.authFailureLimit ?? 20), 'admin'),
+    });
   }
   registerOpsRoutes(app, { metrics: deps.metrics, metricsToken: deps.metricsToken, readiness: deps.readiness });
   return app;
+}
+
+/** A shared throttle whose addresses are counted apart from another user of the same table. */
+function scoped(throttle: AuthThrottlePort, scope: string): AuthThrottlePort {
+  return { retryAfter: (address) => throttle.retryAfter(`${scope}:${address}`), fail: (address) => throttle.fail(`${scope}:${address}`) };
 }

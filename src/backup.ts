@@ -1,4 +1,5 @@
 import { readEnvironment } from './config.js';
+import { isPostgresUrl } from './store/open-store.js';
 import { BackupError, backupStateStore } from './store/backup.js';
 import { sqlitePath } from './store/sqlite-store.js';
 
@@ -43,7 +44,12 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   // STATE_URL alone: a backup from cron or a timer must not need the server's secrets.
-  const source = sqlitePath(readEnvironment().STATE_URL?.trim() || './data/state.db');
+  const stateUrl = readEnvironment().STATE_URL?.trim() || './data/state.db';
+  if (isPostgresUrl(stateUrl)) {
+    process.stderr.write('STATE_URL is a PostgreSQL database: back it up with its own tools (pg_dump, or the managed service\'s snapshots); npm run backup copies a SQLite state file.\n');
+    return 1;
+  }
+  const source = sqlitePath(stateUrl);
   try {
     const copied = await backupStateStore(source, command.file, { overwrite: command.force });
     const lines = [

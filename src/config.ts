@@ -87,6 +87,10 @@ export const configSchema = z
     PORT: int(8080, 0, 65_535),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     STATE_URL: z.string().trim().min(1).default('./data/state.db'),
+    // Connections to PostgreSQL per replica (a postgres:// STATE_URL).
+    STATE_POOL_SIZE: int(10, 2, 200),
+    // How often half-done lifecycle steps are finished in the background; 0 turns it off.
+    LIFECYCLE_SWEEP_SECONDS: int(60, 0, 86_400),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     TLS_CERT_FILE: optionalString,
     TLS_KEY_FILE: optionalString,

@@ -19,12 +19,22 @@ import type { JamfReachability } from './jamf-health.js';
 /** What `/readyz` shows about Jamf Pro; `missingPrivileges` only while Jamf refuses some. */
 export type JamfStatus = JamfReachability & { missingPrivileges?: MissingPrivilege[] };
 
+/** The state store as `/readyz` shows it: which kind, and that it took a write just now. */
+export interface StateStatus {
+  store: 'sqlite' | 'postgres';
+  writable: boolean;
+}
+
 export type Readiness =
-  | { ready: true; jamf?: JamfStatus }
-  | { ready: false; reason: string; jamf?: JamfStatus };
+  | { ready: true; jamf?: JamfStatus; state?: StateStatus }
+  | { ready: false; reason: string; jamf?: JamfStatus; state?: StateStatus };
 
 export interface ReadinessDeps {
-  store: { checkWritable(): void };
+  store: { checkWritable(): Promise<void> };
+  /** Shown in the body; PostgreSQL is shared by every replica, but a replica that cannot reach it cannot serve. */
+  storeKind?: StateStatus['store'];
+  /** Replicas' shared leases (locks, the Jamf budget) live beside the store: checked with it. */
+  coordination?: { check(): Promise<void> };
   /**
    * checkToken resolves once a token is held (a cached one costs no Jamf call); missingPrivileges
    * lists what Jamf refused this server's API client lately.
@@ -91,16 +101,28 @@ export function createReadiness(deps: ReadinessDeps): () => Promise<Readiness> {
   };
 
   return async () => {
+    const kind = deps.storeKind ?? 'sqlite';
     try {
-      deps.store.checkWritable();
+      // A database that does not answer must not hold the probe past its timeout.
+      let answered = false;
+      const probe = (async () => {
+        await deps.store.checkWritable();
+        await deps.coordination?.check();
+        answered = true;
+      })();
+      // Settled after the deadline, its failure is no one's to handle.
+      probe.catch(() => undefined);
+      await within(probe, waitMs);
+      if (!answered) throw new Error(`no answer within ${waitMs} ms`);
     } catch (err) {
-      return { ready: false, reason: `state store is not writable: ${(err as Error).message}`, jamf: status() };
+      return { ready: false, reason: `state store is not writable: ${(err as Error).message}`, jamf: status(), state: { store: kind, writable: false } };
     }
+    const state: StateStatus = { store: kind, writable: true };
     // Probes come every few seconds from every balancer; during an outage or after a refusal a
     // token request per probe would add load where Jamf can least take it, so the verdict is reused.
     const reuseVerdict = deps.health.snapshot().reachable === false || refusal !== undefined;
     if (!reuseVerdict || lastCheckAt === undefined || now() - lastCheckAt >= recheckMs) await within(check(), waitMs);
     const jamf = status();
-    return refusal === undefined ? { ready: true, jamf } : { ready: false, reason: refusal, jamf };
+    return refusal === undefined ? { ready: true, jamf, state } : { ready: false, reason: refusal, jamf, state };
   };
 }

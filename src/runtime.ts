@@ -9,7 +9,7 @@ import { jamfClientOptions } from './jamf-client-config.js';
 import { createJamfHealth } from './jamf-health.js';
 import { createMetrics } from './metrics.js';
 import { createReadiness } from './readiness.js';
-import { openSqliteStore } from './store/sqlite-store.js';
+import { openStateStore } from './store/open-store.js';
 import { startAuditRetention } from './audit/retention.js';
 import { createRequestHistory } from './admin/history.js';
 import { runConnectionCheck } from './check/connection-check.js';
@@ -67,8 +67,9 @@ export async function startServer(config: Config, logger: Logger, overrides: Ove
       ? { cert: readConfigFile('TLS_CERT_FILE', config.TLS_CERT_FILE), key: readConfigFile('TLS_KEY_FILE', config.TLS_KEY_FILE), minVersion: 'TLSv1.2' as const }
       : undefined;
   const tokens = openTokenSource(config, logger);
-  const store = openSqliteStore(config.STATE_URL);
-  const retention = startAuditRetention({ audit: store.audit, days: config.AUDIT_RETENTION_DAYS, now: () => new Date(), logger });
+  const state = await openStateStore(config.STATE_URL, { poolSize: config.STATE_POOL_SIZE, logger: logger.child({ component: 'coord' }) });
+  const { store, coordination } = state;
+  const retention = startAuditRetention({ audit: state.audit, days: config.AUDIT_RETENTION_DAYS, now: () => new Date(), logger });
   const metrics = createMetrics({ defaultMetrics: true });
   // The client adds `component: jamf` to its own lines; giving it a child that has it already
   // would write the key twice, which strict JSON consumers refuse.
@@ -85,6 +86,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ove
         history.jamf(e);
       },
       onTokenRefresh: metrics.tokenRefreshed,
+      // Replicas on one database share Jamf's connection budget (coord/pg-budget.ts).
+      limiter: coordination.kind === 'postgres' ? (max) => coordination.jamfLimiter(max) : undefined,
     });
   metrics.setQueueStats(() => jamf.stats());
   metrics.setMissingPrivileges(() => jamf.missingPrivileges());
@@ -92,9 +95,11 @@ export async function startServer(config: Config, logger: Logger, overrides: Ove
     ...auth,
     jamf,
     store,
+    coordination,
+    sweepIntervalMs: config.LIFECYCLE_SWEEP_SECONDS * 1000,
     logger,
     bearerTokens: tokens.set,
-    audit: store.audit,
+    audit: state.audit,
     adminToken: config.ADMIN_TOKEN,
     maxPageSize: config.SCIM_MAX_PAGE_SIZE,
     bulk: { maxOperations: config.SCIM_BULK_MAX_OPERATIONS, maxPayloadSize: config.SCIM_BULK_MAX_PAYLOAD_BYTES },
@@ -107,7 +112,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ove
     adoptJamfUsers: config.REACTIVATE_ADOPTS_JAMF_USERS,
     trustProxy: config.TRUST_PROXY,
     jamfQueue: { stats: () => jamf.stats(), limit: config.JAMF_QUEUE_LIMIT },
-    readiness: createReadiness({ store, jamf, health }),
+    readiness: createReadiness({ store, coordination, storeKind: state.kind, jamf, health }),
     console: {
       jamfUrl: config.JAMF_URL,
       startedAt,
@@ -128,7 +133,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ove
     tokens.close();
     retention.stop();
     await jamf.close();
-    store.close();
+    await state.close();
   });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   return {

@@ -5,16 +5,17 @@ import type { JamfReachability } from '../src/jamf-health.js';
 import { createReadiness } from '../src/readiness.js';
 
 const DOWN: JamfReachability = { reachable: false, since: '2026-12-01T09:00:00.000Z', lastError: 'GET /JSSResource/users/id/:id answered 503' };
+const WRITABLE = { store: 'sqlite', writable: true };
 const UP: JamfReachability = { reachable: true, since: '2026-12-01T09:00:00.000Z', lastSuccess: '2026-12-01T09:00:00.000Z' };
 
 function setup(
-  opts: { checkToken?: () => Promise<void>; writable?: () => void; health?: JamfReachability; missingPrivileges?: () => MissingPrivilege[] } = {},
+  opts: { checkToken?: () => Promise<void>; writable?: () => Promise<void>; health?: JamfReachability; missingPrivileges?: () => MissingPrivilege[] } = {},
 ) {
   let clock = 0;
   let health: JamfReachability = opts.health ?? { reachable: 'unknown' };
   const checkToken = vi.fn(opts.checkToken ?? (() => Promise.resolve()));
   const readiness = createReadiness({
-    store: { checkWritable: opts.writable ?? (() => undefined) },
+    store: { checkWritable: opts.writable ?? (async () => undefined) },
     jamf: { checkToken, ...(opts.missingPrivileges === undefined ? {} : { missingPrivileges: opts.missingPrivileges }) },
     health: { snapshot: () => health },
     now: () => clock,
@@ -47,7 +48,7 @@ describe('readiness', () => {
 
   it('is ready with Jamf Pro down: an outage hits every replica alike', async () => {
     const t = setup({ health: DOWN, checkToken: () => Promise.reject(new JamfError('network', 'connection to Jamf Pro failed (ECONNREFUSED)')) });
-    expect(await t.readiness()).toEqual({ ready: true, jamf: DOWN });
+    expect(await t.readiness()).toEqual({ ready: true, jamf: DOWN, state: WRITABLE });
   });
 
   it('asks Jamf Pro at most once per recheck interval while it is down', async () => {
@@ -63,14 +64,14 @@ describe('readiness', () => {
     let refuse = true;
     const t = setup({ health: UP, checkToken: () => (refuse ? Promise.reject(rejection) : Promise.resolve()) });
     const first = await t.readiness();
-    expect(first).toEqual({ ready: false, reason: `Jamf Pro token could not be obtained: ${rejection.message}`, jamf: UP });
+    expect(first).toEqual({ ready: false, reason: `Jamf Pro token could not be obtained: ${rejection.message}`, jamf: UP, state: WRITABLE });
     expect(await t.readiness()).toMatchObject({ ready: false });
     expect(t.checkToken).toHaveBeenCalledTimes(1);
 
     // Once the API client is fixed in Jamf Pro, the next check after the interval sees it.
     refuse = false;
     t.advance(10_000);
-    expect(await t.readiness()).toEqual({ ready: true, jamf: UP });
+    expect(await t.readiness()).toEqual({ ready: true, jamf: UP, state: WRITABLE });
   });
 
   it('keeps a refusal while Jamf Pro is down, since an outage says nothing about the credentials', async () => {
@@ -106,7 +107,7 @@ describe('readiness', () => {
     await vi.advanceTimersByTimeAsync(749);
     expect(answer).toBeUndefined();
     await vi.advanceTimersByTimeAsync(1);
-    expect(answer).toEqual({ ready: true, jamf: { reachable: 'unknown' } });
+    expect(answer).toEqual({ ready: true, jamf: { reachable: 'unknown' }, state: WRITABLE });
     // The request in flight is shared, not repeated by the next probe.
     void t.readiness();
     await vi.advanceTimersByTimeAsync(750);
@@ -116,14 +117,14 @@ describe('readiness', () => {
   it('stays ready but lists the privileges Jamf Pro refused, since the calls that need others still work', async () => {
     let missing: MissingPrivilege[] = [{ privilege: 'Update User', calls: ['PUT /JSSResource/users/id/:id'], since: '2026-12-01T09:00:00.000Z' }];
     const t = setup({ health: UP, missingPrivileges: () => missing });
-    expect(await t.readiness()).toEqual({ ready: true, jamf: { ...UP, missingPrivileges: missing } });
+    expect(await t.readiness()).toEqual({ ready: true, jamf: { ...UP, missingPrivileges: missing }, state: WRITABLE });
     missing = [];
-    expect(await t.readiness()).toEqual({ ready: true, jamf: UP });
+    expect(await t.readiness()).toEqual({ ready: true, jamf: UP, state: WRITABLE });
   });
 
   it('is not ready when the state store cannot be written, without asking Jamf Pro', async () => {
     const t = setup({
-      writable: () => {
+      writable: async () => {
         throw new Error('attempt to write a readonly database');
       },
     });
@@ -131,7 +132,26 @@ describe('readiness', () => {
       ready: false,
       reason: 'state store is not writable: attempt to write a readonly database',
       jamf: { reachable: 'unknown' },
+      state: { store: 'sqlite', writable: false },
     });
     expect(t.checkToken).not.toHaveBeenCalled();
+  });
+
+  it('is not ready when the state store does not answer within the wait (a database out of reach)', async () => {
+    vi.useFakeTimers();
+    try {
+      const t = setup({ writable: () => new Promise<void>(() => undefined) });
+      const answer = t.readiness();
+      await vi.advanceTimersByTimeAsync(750);
+      expect(await answer).toEqual({
+        ready: false,
+        reason: 'state store is not writable: no answer within 750 ms',
+        jamf: { reachable: 'unknown' },
+        state: { store: 'sqlite', writable: false },
+      });
+      expect(t.checkToken).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

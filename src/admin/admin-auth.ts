@@ -7,7 +7,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createAuthThrottle } from '../http/auth-throttle.js';
+import type { AuthThrottlePort } from '../coord/types.js';
+import { localAuthThrottle } from '../http/auth-throttle.js';
 import { bearerChallenge, createTokenCheck } from '../http/auth.js';
 import { sendJson } from './reply.js';
 import { createSessionStore, csrfMatches, SESSION_IDLE_MS, sessionCookie, sessionIdOf, type Session } from './sessions.js';
@@ -19,6 +20,8 @@ export interface AdminAuthDeps {
   /** Failed authentications per client address per minute before 429 (shared by Bearer and sign-in). */
   authFailureLimit: number;
   now?: () => number;
+  /** Shared by replicas (Coordination.authThrottle); default: this process's own. */
+  throttle?: AuthThrottlePort;
 }
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -29,17 +32,17 @@ export function createAdminAuth(deps: AdminAuthDeps) {
   const now = deps.now ?? Date.now;
   const bearer = createTokenCheck([deps.adminToken]);
   const expected = digest(deps.adminToken);
-  const throttle = createAuthThrottle(deps.authFailureLimit, now);
+  const throttle = deps.throttle ?? localAuthThrottle(deps.authFailureLimit, now);
   const sessions = createSessionStore({ now });
 
   /** A failed authentication: counted per address, 429 once over the limit; the token is never logged. */
-  const refuse = (request: FastifyRequest, reply: FastifyReply, credentials: 'missing' | 'invalid') => {
-    const wait = throttle.retryAfter(request.ip);
+  const refuse = async (request: FastifyRequest, reply: FastifyReply, credentials: 'missing' | 'invalid') => {
+    const wait = await throttle.retryAfter(request.ip);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       return sendJson(reply, 429, { error: 'too many failed authentication attempts from this address; retry later' });
     }
-    const failures = throttle.fail(request.ip);
+    const failures = await throttle.fail(request.ip);
     request.log.warn({ ip: request.ip, endpoint: 'admin', credentials, failures, limit: deps.authFailureLimit }, 'authentication failed');
     reply.header('www-authenticate', bearerChallenge(credentials));
     return sendJson(reply, 401, { error: 'missing or invalid admin token' });

@@ -84,7 +84,7 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps, g
       });
       // meta.version and the never-returned attributes dropped, as the SCIM route answers it.
       const scim = project(versioned(read, 'User').resource, {}, 'User');
-      const audit = deps.audit.query({ user: id, limit: DETAIL_AUDIT }).entries;
+      const audit = (await deps.audit.query({ user: id, limit: DETAIL_AUDIT })).entries;
       return sendJson(reply, 200, { scim, jamf, audit });
     }),
   );
@@ -106,7 +106,7 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps, g
       // The same read GET /scim/v2/Groups/<id> makes: unknown ids and smart groups are its 404.
       const read = await deps.groups.get(id, { baseUrl: scimBase(request) });
       const scim = project(versioned(read, 'Group').resource, {}, 'Group');
-      const audit = deps.audit.query({ group: id, limit: DETAIL_AUDIT }).entries;
+      const audit = (await deps.audit.query({ group: id, limit: DETAIL_AUDIT })).entries;
       return sendJson(reply, 200, { scim, audit });
     }),
   );
@@ -118,7 +118,7 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps, g
       const query = (request.query ?? {}) as Query;
       const startIndex = intParam(query, 'startIndex', 1, Number.MAX_SAFE_INTEGER);
       const count = intParam(query, 'count', DEACTIVATED_COUNT.default, DEACTIVATED_COUNT.max);
-      return sendJson(reply, 200, tombstones.list(startIndex, count));
+      return sendJson(reply, 200, await tombstones.list(startIndex, count));
     }),
   );
 

@@ -47,7 +47,7 @@ export function createGroupSearch(deps: GroupSearchDeps) {
   return {
     async search(q: string, count: number): Promise<{ results: GroupHit[]; total: number }> {
       const listed = await jamfGroups();
-      const records = deps.store.getGroups(listed.map((g) => String(g.id)));
+      const records = await deps.store.getGroups(listed.map((g) => String(g.id)));
       const needle = q.toLowerCase();
       const has = (value: string | null) => value !== null && value.toLowerCase().includes(needle);
       const found = listed

@@ -25,8 +25,8 @@ export interface DeactivatedUser {
 export function createTombstones(deps: Pick<ConsoleDeps, 'store' | 'audit' | 'trail' | 'users'>) {
   const { store, audit } = deps;
 
-  const describe = (row: UserRecord): DeactivatedUser => {
-    const entry = audit.query({ user: row.scimId, action: ['user.deactivated'], outcome: 'success', limit: 1 }).entries[0];
+  const describe = async (row: UserRecord): Promise<DeactivatedUser> => {
+    const entry = (await audit.query({ user: row.scimId, action: ['user.deactivated'], outcome: 'success', limit: 1 })).entries[0];
     return {
       id: row.scimId,
       userName: row.userName,
@@ -41,21 +41,24 @@ export function createTombstones(deps: Pick<ConsoleDeps, 'store' | 'audit' | 'tr
 
   return {
     /** `startIndex` is 1-based, as in SCIM lists. */
-    list(startIndex: number, count: number): { total: number; results: DeactivatedUser[] } {
-      return { total: store.countTombstones(), results: store.listTombstones(startIndex - 1, count).map(describe) };
+    async list(startIndex: number, count: number): Promise<{ total: number; results: DeactivatedUser[] }> {
+      const rows = await store.listTombstones(startIndex - 1, count);
+      const results: DeactivatedUser[] = [];
+      for (const row of rows) results.push(await describe(row));
+      return { total: await store.countTombstones(), results };
     },
 
     /** Under the user's lock, so a reactivation in flight cannot lose its row halfway. */
     purge(scimId: string, requestId: string): Promise<void> {
       return deps.users.withLock(scimId, async () => {
-        const row = store.getUser(scimId);
+        const row = await store.getUser(scimId);
         if (row === null) throw new ConsoleError(404, `no deactivated user has the id ${scimId}`);
         if (row.status === 'active') throw new ConsoleError(409, `${row.userName} is active in Jamf Pro; only a deactivated user can be purged`);
         if (row.status !== 'inactive') {
           throw new ConsoleError(409, `${row.userName} is ${row.status}: a step in Jamf Pro did not finish; the next SCIM request for the user completes it`);
         }
-        store.deleteUser(scimId);
-        runInRequest(requestContext(requestId, 'admin'), () =>
+        await store.deleteUser(scimId);
+        await runInRequest(requestContext(requestId, 'admin'), () =>
           deps.trail.record({
             action: 'tombstone.purged',
             resourceType: 'User',

@@ -54,7 +54,7 @@ export function createUserSearch(deps: UserSearchDeps) {
   /** Every user the server can show: Jamf's, with their rows, then the tombstones. */
   async function everyone(): Promise<UserHit[]> {
     const listed = await jamfUsers();
-    const rows = deps.store.getUsersByJamfIds(listed.map((u) => u.id));
+    const rows = await deps.store.getUsersByJamfIds(listed.map((u) => u.id));
     const hits = new Map<string, UserHit>();
     for (const u of listed) {
       const row = rows.get(u.id);
@@ -62,7 +62,7 @@ export function createUserSearch(deps: UserSearchDeps) {
       const id = row?.scimId ?? String(u.id);
       hits.set(id, { id, userName: u.name, displayName: displayNameOf(row), externalId: row?.externalId ?? null, active: row ? row.status === 'active' : true, jamfId: u.id });
     }
-    for (const row of deps.store.listTombstones(0, deps.store.countTombstones())) {
+    for (const row of await deps.store.listTombstones(0, await deps.store.countTombstones())) {
       if (hits.has(row.scimId)) continue;
       hits.set(row.scimId, { id: row.scimId, userName: row.userName, displayName: displayNameOf(row), externalId: row.externalId, active: false, jamfId: row.jamfId });
     }

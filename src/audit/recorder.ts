@@ -4,11 +4,12 @@ import type { AuditEvent, AuditStore } from './types.js';
 
 /** What provisioning records its steps with. */
 export interface AuditTrail {
-  record(event: AuditEvent): void;
+  /** Never rejects; awaited inside a store transaction, the entry commits with it. */
+  record(event: AuditEvent): Promise<void>;
 }
 
 /** A trail that keeps nothing (tests and tools that build the services without a store of entries). */
-export const NO_AUDIT: AuditTrail = { record() {} };
+export const NO_AUDIT: AuditTrail = { record: async () => undefined };
 
 /**
  * Records a step with the time, the SCIM request and credential it ran for, and the Jamf calls
@@ -18,7 +19,7 @@ export const NO_AUDIT: AuditTrail = { record() {} };
  */
 export function createAuditTrail(deps: { store: AuditStore; logger: Logger; now: () => Date; onFailure?: () => void }): AuditTrail {
   return {
-    record(event) {
+    async record(event) {
       const ctx = currentRequest();
       const entry = {
         time: deps.now().toISOString(),
@@ -35,7 +36,7 @@ export function createAuditTrail(deps: { store: AuditStore; logger: Logger; now:
         jamfCalls: ctx?.takeCalls() ?? [],
       };
       try {
-        deps.store.append(entry);
+        await deps.store.append(entry);
       } catch (err) {
         deps.onFailure?.();
         deps.logger.error({ err, audit: entry }, 'audit entry could not be stored');

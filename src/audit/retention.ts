@@ -37,7 +37,7 @@ export function startAuditRetention(options: AuditRetentionOptions): AuditRetent
     let pruned = 0;
     try {
       while (!stopped) {
-        const deleted = audit.pruneOlderThan(cutoff, batch);
+        const deleted = await audit.pruneOlderThan(cutoff, batch);
         pruned += deleted;
         if (deleted < batch) break;
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -12,12 +12,12 @@ export function failureDetail(err: unknown): Record<string, unknown> {
   return { error: err instanceof Error ? err.message : String(err) };
 }
 
-export function recordSuccess(trail: AuditTrail, subject: AuditSubject, detail?: Record<string, unknown>): void {
-  trail.record(detail === undefined ? { ...subject, outcome: 'success' } : { ...subject, outcome: 'success', detail });
+export function recordSuccess(trail: AuditTrail, subject: AuditSubject, detail?: Record<string, unknown>): Promise<void> {
+  return trail.record(detail === undefined ? { ...subject, outcome: 'success' } : { ...subject, outcome: 'success', detail });
 }
 
-export function recordFailure(trail: AuditTrail, subject: AuditSubject, err: unknown, detail?: Record<string, unknown>): void {
-  trail.record({ ...subject, outcome: 'failure', detail: { ...detail, ...failureDetail(err) } });
+export function recordFailure(trail: AuditTrail, subject: AuditSubject, err: unknown, detail?: Record<string, unknown>): Promise<void> {
+  return trail.record({ ...subject, outcome: 'failure', detail: { ...detail, ...failureDetail(err) } });
 }
 
 /** Runs a step that changes Jamf and records its failure (then rethrows); the caller records the success with what it learned. */
@@ -25,7 +25,7 @@ export async function auditFailures<T>(trail: AuditTrail, subject: () => AuditSu
   try {
     return await step();
   } catch (err) {
-    recordFailure(trail, subject(), err);
+    await recordFailure(trail, subject(), err);
     throw err;
   }
 }

@@ -101,8 +101,13 @@ export interface AuditPage {
 }
 
 export interface AuditStore {
-  append(entry: NewAuditEntry): number;
-  query(query: AuditQuery): AuditPage;
+  /** Joins the state store's transaction when called inside one (StateStore.transaction). */
+  append(entry: NewAuditEntry): Promise<number>;
+  query(query: AuditQuery): Promise<AuditPage>;
   /** Deletes at most `batch` entries older than `time`; returns how many it deleted. */
-  pruneOlderThan(time: string, batch: number): number;
+  pruneOlderThan(time: string, batch: number): Promise<number>;
+  /** Entries with seq above `after`, oldest first (`npm run migrate-state`); keeps each entry's seq. */
+  scan(after: number, limit: number): Promise<AuditEntry[]>;
+  /** Writes entries read by `scan` of another store, with their seq (migrating state). */
+  importEntries(entries: readonly AuditEntry[]): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import type { AuthThrottlePort } from '../coord/types.js';
 import type { FastifyInstance } from 'fastify';
 import { createAdminAuth } from '../admin/admin-auth.js';
 import { loadConsoleAssets, registerConsolePages } from '../admin/assets.js';
@@ -17,6 +18,8 @@ export interface AdminDeps {
   /** The console's files; default: src/admin/static next to the module, and the vendor files. */
   assets?: ReturnType<typeof loadConsoleAssets>;
   now?: () => number;
+  /** Failed admin sign-ins, shared by replicas; default: this process's own. */
+  throttle?: AuthThrottlePort;
 }
 
 export const ADMIN_AUDIT_PATH = '/admin/api/audit';
@@ -81,13 +84,13 @@ export function parseAuditParams(raw: Record<string, unknown>): AuditQuery | { e
  */
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
   if (deps.adminToken === undefined) return;
-  const auth = createAdminAuth({ adminToken: deps.adminToken, authFailureLimit: deps.authFailureLimit, now: deps.now });
+  const auth = createAdminAuth({ adminToken: deps.adminToken, authFailureLimit: deps.authFailureLimit, now: deps.now, throttle: deps.throttle });
   auth.registerSessionRoutes(app);
 
   app.get(ADMIN_AUDIT_PATH, { onRequest: auth.guard }, async (request, reply) => {
     const query = parseAuditParams((request.query ?? {}) as Record<string, unknown>);
     if ('error' in query) return sendJson(reply, 400, { error: query.error });
-    const page = deps.audit.query(query);
+    const page = await deps.audit.query(query);
     return sendJson(reply, 200, { total: page.total, entries: page.entries, next: page.next });
   });
 

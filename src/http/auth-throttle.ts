@@ -1,3 +1,5 @@
+import type { AuthThrottlePort } from '../coord/types.js';
+
 /**
  * Counts failed authentications per client address in a sliding one-minute window. Only failing
  * requests are throttled: the caller checks the token first, and a valid token is never refused
@@ -37,5 +39,14 @@ export function createAuthThrottle(limitPerMinute: number, now: () => number = D
       }
       return list.length;
     },
+  };
+}
+
+/** The in-process throttle behind the asynchronous port replicas share (coord/types.ts). */
+export function localAuthThrottle(limitPerMinute: number, now: () => number = Date.now): AuthThrottlePort {
+  const throttle = createAuthThrottle(limitPerMinute, now);
+  return {
+    retryAfter: async (address) => throttle.retryAfter(address),
+    fail: async (address) => throttle.fail(address),
   };
 }

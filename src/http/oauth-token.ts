@@ -1,7 +1,7 @@
 import { createHash, hkdfSync, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SignJWT, jwtVerify } from 'jose';
-import type { createAuthThrottle } from './auth-throttle.js';
+import type { AuthThrottlePort } from '../coord/types.js';
 import { CLOCK_TOLERANCE_SECONDS, type JwtCheck } from './jwt-auth.js';
 
 /** The one OAuth client this server knows: the IdP's provisioning connector. */
@@ -19,7 +19,6 @@ export const ISSUED_TOKEN_AUDIENCE = 'urn:jamf-scim:scim';
 /** RFC 9068 §2.1: the `typ` of a JWT access token, so no other JWT signed with the key passes as one. */
 const ACCESS_TOKEN_TYP = 'at+jwt';
 
-type AuthThrottle = ReturnType<typeof createAuthThrottle>;
 type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
@@ -110,7 +109,7 @@ function sendOAuthError(reply: FastifyReply, status: number, error: OAuthErrorCo
 
 export interface TokenRouteDeps {
   issuer: TokenIssuer;
-  throttle: AuthThrottle;
+  throttle: AuthThrottlePort;
   authFailureLimit: number;
 }
 
@@ -170,12 +169,12 @@ async function handleTokenRequest(request: FastifyRequest, reply: FastifyReply, 
 
   if (!ok) {
     const credentials = basic === undefined && formSecret === undefined ? 'missing' : 'invalid';
-    const wait = deps.throttle.retryAfter(request.ip);
+    const wait = await deps.throttle.retryAfter(request.ip);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       return sendOAuthError(reply, 429, 'invalid_client', 'Too many failed authentication attempts from this address; retry later');
     }
-    const failures = deps.throttle.fail(request.ip);
+    const failures = await deps.throttle.fail(request.ip);
     request.log.warn({ ip: request.ip, endpoint: 'token', credentials, failures, limit: deps.authFailureLimit }, 'authentication failed');
     // RFC 6749 §5.2: 401 with the scheme the client may use (RFC 7235 §3.1 requires the challenge on every 401).
     reply.header('www-authenticate', 'Basic realm="jamf-scim", charset="UTF-8"');

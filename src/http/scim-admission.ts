@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ScimError } from '../scim/index.js';
 import { requestContext, runInRequest } from '../audit/context.js';
 import { bearerChallenge } from './auth.js';
-import { createAuthThrottle } from './auth-throttle.js';
+import { localAuthThrottle } from './auth-throttle.js';
 import type { AuthOutcome } from './jwt-auth.js';
 import type { ScimRouteDeps } from './scim-routes.js';
 
@@ -27,26 +27,32 @@ export function registerAdmission(
   deps: Pick<ScimRouteDeps, 'authenticate' | 'authThrottle' | 'authFailureLimit' | 'jamfQueue'>,
 ): void {
   const authenticate = deps.authenticate;
-  const throttle = deps.authThrottle ?? createAuthThrottle(deps.authFailureLimit);
+  const throttle = deps.authThrottle ?? localAuthThrottle(deps.authFailureLimit);
 
-  /** Throws the 401/429 of a failed authentication or a full Jamf queue; returns when the request may proceed. */
-  const admit = (request: FastifyRequest, reply: FastifyReply, { result: auth, reason }: AuthOutcome): void => {
+  /** The 401/429 of a failed authentication, counted in the throttle (shared by replicas). */
+  const refuse = async (request: FastifyRequest, reply: FastifyReply, { result: auth, reason }: AuthOutcome): Promise<never> => {
+    const wait = await throttle.retryAfter(request.ip);
+    if (wait > 0) {
+      const err = new ScimError(429, 'Too many failed authentication attempts from this address; retry later');
+      err.retryAfterSeconds = wait;
+      throw err;
+    }
+    const failures = await throttle.fail(request.ip);
+    // The address and whether credentials came at all; never the credentials.
+    request.log.warn({ ip: request.ip, credentials: auth, reason, failures, limit: deps.authFailureLimit }, 'authentication failed');
+    reply.header('www-authenticate', bearerChallenge(auth === 'valid' ? 'invalid' : auth));
+    throw new ScimError(401, 'Authorization failure: missing or invalid bearer token');
+  };
+
+  /**
+   * Throws the 429 of a full Jamf queue, or returns the refusal of a failed authentication (a
+   * promise that rejects); returns nothing when the request may proceed.
+   */
+  const admit = (request: FastifyRequest, reply: FastifyReply, outcome: AuthOutcome): Promise<never> | undefined => {
     // The token is checked before the throttle, and only failures are throttled: the IdP's valid
     // token always passes, even from an address others are failing from (a proxy without
     // TRUST_PROXY, an IdP's shared egress addresses).
-    if (auth !== 'valid') {
-      const wait = throttle.retryAfter(request.ip);
-      if (wait > 0) {
-        const err = new ScimError(429, 'Too many failed authentication attempts from this address; retry later');
-        err.retryAfterSeconds = wait;
-        throw err;
-      }
-      const failures = throttle.fail(request.ip);
-      // The address and whether credentials came at all; never the credentials.
-      request.log.warn({ ip: request.ip, credentials: auth, reason, failures, limit: deps.authFailureLimit }, 'authentication failed');
-      reply.header('www-authenticate', bearerChallenge(auth));
-      throw new ScimError(401, 'Authorization failure: missing or invalid bearer token');
-    }
+    if (outcome.result !== 'valid') return refuse(request, reply, outcome);
     // Backpressure: a request that would wait behind a long Jamf queue is refused now with a
     // Retry-After the IdP honours, rather than answered after the IdP's own 60 s timeout.
     const queue = deps.jamfQueue;
@@ -58,6 +64,7 @@ export function registerAdmission(
         throw err;
       }
     }
+    return undefined;
   };
   /**
    * The rest of an admitted request runs in its context (the request id and credential the Jamf
@@ -76,18 +83,21 @@ export function registerAdmission(
   app.addHook('onRequest', (request, reply, done) => {
     const outcome = authenticate(request.headers.authorization);
     if (!(outcome instanceof Promise)) {
-      admit(request, reply, outcome);
-      proceed(request, outcome, done);
+      const refused = admit(request, reply, outcome);
+      if (refused) refused.catch(done);
+      else proceed(request, outcome, done);
       return;
     }
     outcome.then((settled) => {
+      let refused: Promise<never> | undefined;
       try {
-        admit(request, reply, settled);
+        refused = admit(request, reply, settled);
       } catch (err) {
         done(err as Error);
         return;
       }
-      proceed(request, settled, done);
+      if (refused) refused.catch(done);
+      else proceed(request, settled, done);
     }, done);
   });
 }

@@ -1,4 +1,5 @@
-import { createAuthThrottle } from './auth-throttle.js';
+import type { AuthThrottlePort } from '../coord/types.js';
+import { localAuthThrottle } from './auth-throttle.js';
 import { createBearerAuth, createIdpTokenCheck, type IdpTokenOptions, type JwtCheck } from './jwt-auth.js';
 import { OAUTH_TOKEN_PATH, createTokenIssuer, registerOAuthTokenRoute, type OAuthClientOptions } from './oauth-token.js';
 import type { FastifyInstance } from 'fastify';
@@ -12,11 +13,13 @@ export interface ScimAuthOptions {
   idpTokens?: IdpTokenOptions;
   authFailureLimit: number;
   now: () => Date;
+  /** Shared by replicas (Coordination.authThrottle); default: this process's own. */
+  throttle?: AuthThrottlePort;
 }
 
 /** Everything SCIM authentication needs, built once per app and shared by the SCIM routes and the token endpoint. */
 export function createScimAuth(options: ScimAuthOptions) {
-  const throttle = createAuthThrottle(options.authFailureLimit);
+  const throttle = options.throttle ?? localAuthThrottle(options.authFailureLimit);
   const issuer = options.oauth === undefined ? undefined : createTokenIssuer(options.oauth, options.now);
   const jwtChecks: JwtCheck[] = [];
   if (issuer) jwtChecks.push(issuer.check);

@@ -20,7 +20,7 @@ import {
   type ResourceTypeName,
 } from '../scim/index.js';
 import type { JamfQueueStats } from '../metrics.js';
-import type { createAuthThrottle } from './auth-throttle.js';
+import type { AuthThrottlePort } from '../coord/types.js';
 import type { AuthOutcome } from './jwt-auth.js';
 import { registerAdmission } from './scim-admission.js';
 import { sendScim } from './scim-reply.js';
@@ -41,7 +41,7 @@ export interface ScimRouteDeps {
   /** Static tokens plus accepted JWTs (src/http/jwt-auth.ts). */
   authenticate: (header: string | undefined) => AuthOutcome | Promise<AuthOutcome>;
   /** Shared with `POST /oauth/token`, so a wrong client secret counts as a failed authentication. */
-  authThrottle?: ReturnType<typeof createAuthThrottle>;
+  authThrottle?: AuthThrottlePort;
   /** The token endpoint's URL path, listed in ServiceProviderConfig when OAuth is on. */
   oauthTokenPath?: string;
 }

@@ -4,7 +4,7 @@ import { Pool } from 'undici';
 import type { JamfContext } from './context.js';
 import { JamfError } from './errors.js';
 import { createHttpCore, type CallEvent } from './http-core.js';
-import { createLimiter, type LimiterStats } from './limiter.js';
+import { createLimiter, type Limiter, type LimiterStats } from './limiter.js';
 import { createNodeAffinity } from './node-affinity.js';
 import { createPrivilegeRefusals, type MissingPrivilege } from './privilege-refusals.js';
 import { fetchServerInfo } from './server-info.js';
@@ -32,6 +32,11 @@ export interface JamfClientOptions {
   tokenPath?: string;
   /** Calls in flight to Jamf, token requests included. Default 5 (§5). */
   maxConcurrency?: number;
+  /**
+   * Makes the limiter of `maxConcurrency` slots; default: this process's own. Replicas on one
+   * database pass a budget they share (Coordination.jamfLimiter), so together they stay within it.
+   */
+  limiter?: (max: number) => Limiter;
   /** Per attempt, headers and body together. Default 15000. */
   timeoutMs?: number;
   /**
@@ -117,7 +122,7 @@ export function createJamfClient(options: JamfClientOptions): JamfClient {
     keepAliveMaxTimeout: 60_000,
     connect: { timeout: timeoutMs },
   });
-  const limiter = createLimiter(maxConcurrency);
+  const limiter = options.limiter?.(maxConcurrency) ?? createLimiter(maxConcurrency);
   const refusals = createPrivilegeRefusals({
     logger,
     now,

@@ -31,8 +31,8 @@ export async function createOnce(ctx: JamfContext, spec: CreateOnceSpec): Promis
   let lastUnclear: JamfError | undefined;
   // Whether the name was absent before every attempt that may have landed.
   let proven = spec.absentBefore === true;
-  const adopt = (id: number, round: number): number => {
-    if (!proven || spec.claimed?.(id) === true) {
+  const adopt = async (id: number, round: number): Promise<number> => {
+    if (!proven || (await spec.claimed?.(id)) === true) {
       ctx.logger.warn({ jamf: { route: spec.route, attempt: round + 1 } }, 'jamf create had an unclear outcome and a same-named object exists that this create cannot prove it made');
       throw new JamfDuplicateError('Duplicate name: an object of this name exists in Jamf Pro and this request cannot prove it created it', spec.route);
     }

@@ -127,7 +127,7 @@ export interface JamfCreateOptions {
    */
   absentBefore?: boolean;
   /** True when a Jamf id already belongs to another resource of this server: never adopted. */
-  claimed?: (id: number) => boolean;
+  claimed?: (id: number) => boolean | Promise<boolean>;
 }
 
 export interface JamfServerInfo {

@@ -28,25 +28,25 @@ export function createGroupAudit(trail: AuditTrail) {
   }
 
   return {
-    created(id: number, name: string, members: readonly string[]): void {
-      recordSuccess(trail, groupSubject('group.created', String(id), name, id, members));
+    async created(id: number, name: string, members: readonly string[]): Promise<void> {
+      await recordSuccess(trail, groupSubject('group.created', String(id), name, id, members));
     },
-    createFailed(name: string, members: readonly string[], err: unknown): void {
-      recordFailure(trail, groupSubject('group.created', null, name, null, members), err);
+    async createFailed(name: string, members: readonly string[], err: unknown): Promise<void> {
+      await recordFailure(trail, groupSubject('group.created', null, name, null, members), err);
     },
-    changed(id: string, c: GroupChange): void {
-      for (const s of steps(id, c)) recordSuccess(trail, s.subject, s.detail);
+    async changed(id: string, c: GroupChange): Promise<void> {
+      for (const s of steps(id, c)) await recordSuccess(trail, s.subject, s.detail);
     },
     /** One entry for a refused change: its first step, which Jamf refused with the rest. */
-    changeFailed(id: string, c: GroupChange, err: unknown): void {
+    async changeFailed(id: string, c: GroupChange, err: unknown): Promise<void> {
       const first = steps(id, c)[0];
-      if (first !== undefined) recordFailure(trail, first.subject, err, first.detail);
+      if (first !== undefined) await recordFailure(trail, first.subject, err, first.detail);
     },
-    deleted(id: string): void {
-      recordSuccess(trail, groupSubject('group.deleted', id, null, Number(id)));
+    async deleted(id: string): Promise<void> {
+      await recordSuccess(trail, groupSubject('group.deleted', id, null, Number(id)));
     },
-    deleteFailed(id: string, err: unknown): void {
-      recordFailure(trail, groupSubject('group.deleted', id, null, Number(id)), err);
+    async deleteFailed(id: string, err: unknown): Promise<void> {
+      await recordFailure(trail, groupSubject('group.deleted', id, null, Number(id)), err);
     },
   };
 }

@@ -37,7 +37,7 @@ export interface GroupChangesDeps {
   writer: GroupWriter;
   reads: Pick<GroupReads, 'readStatic' | 'dropGroupRecord' | 'knownStatic' | 'knownSmart'>;
   now: () => string;
-  resolveMember: (scimId: string) => { jamfId: number | null; record: UserRecord | null };
+  resolveMember: (scimId: string) => Promise<{ jamfId: number | null; record: UserRecord | null }>;
   lockMember?: <T>(scimId: string, fn: () => Promise<T>) => Promise<T>;
   onEvent?: (event: 'group_created' | 'group_deleted') => void;
   audit?: AuditTrail;
@@ -53,11 +53,11 @@ export function createGroupChanges(deps: GroupChangesDeps) {
    * An id no user has is an error to add, and skipped on removal: a user who does not exist is
    * not a member, and removing a non-member is a no-op.
    */
-  function splitMembers(ids: readonly string[], unknown: 'reject' | 'skip' = 'reject'): { jamfIds: number[]; tombstones: UserRecord[] } {
+  async function splitMembers(ids: readonly string[], unknown: 'reject' | 'skip' = 'reject'): Promise<{ jamfIds: number[]; tombstones: UserRecord[] }> {
     const jamfIds: number[] = [];
     const tombstones: UserRecord[] = [];
     for (const id of new Set(ids)) {
-      const { jamfId, record } = deps.resolveMember(id);
+      const { jamfId, record } = await deps.resolveMember(id);
       if (record && record.status !== 'active') tombstones.push(record);
       else if (jamfId !== null) jamfIds.push(jamfId);
       else if (unknown === 'reject') throw invalidValue(`members: no user with id "${id}"`);
@@ -68,7 +68,7 @@ export function createGroupChanges(deps: GroupChangesDeps) {
   /** Jamf refused a create's members: name the SCIM id that does not exist (reads only on this path). */
   async function missingMember(ids: readonly string[]): Promise<string | null> {
     for (const id of ids) {
-      const { jamfId } = deps.resolveMember(id);
+      const { jamfId } = await deps.resolveMember(id);
       if (jamfId === null) continue;
       const user = await jamfCall(() => deps.jamf.getUser(jamfId));
       if (!user) return id;
@@ -77,11 +77,12 @@ export function createGroupChanges(deps: GroupChangesDeps) {
   }
 
   /** The SCIM id, among those a request sent, of a Jamf user id Jamf does not know. */
-  function scimIdOf(jamfIds: readonly number[], sent: readonly string[]): string {
-    return sent.find((id) => {
-      const { jamfId } = deps.resolveMember(id);
-      return jamfId !== null && jamfIds.includes(jamfId);
-    }) ?? String(jamfIds[0]);
+  async function scimIdOf(jamfIds: readonly number[], sent: readonly string[]): Promise<string> {
+    for (const id of sent) {
+      const { jamfId } = await deps.resolveMember(id);
+      if (jamfId !== null && jamfIds.includes(jamfId)) return id;
+    }
+    return String(jamfIds[0]);
   }
 
   /**
@@ -108,32 +109,33 @@ export function createGroupChanges(deps: GroupChangesDeps) {
   }
 
   async function createLocked(body: ScimObject, displayName: string, memberIds: string[], ctx: ResourceContext): Promise<ScimObject> {
-    const { jamfIds, tombstones } = splitMembers(memberIds);
+    const { jamfIds, tombstones } = await splitMembers(memberIds);
     const absentBefore = deps.names.takeAbsent(displayName);
     deps.names.writing(displayName);
     let id: number;
     try {
       // Any group already known to this server is not a group this create made.
-      id = await deps.jamf.createGroup({ name: displayName, memberIds: jamfIds }, { absentBefore, claimed: (g) => store.getGroup(String(g)) !== null });
+      id = await deps.jamf.createGroup({ name: displayName, memberIds: jamfIds }, { absentBefore, claimed: async (g) => (await store.getGroup(String(g))) !== null });
     } catch (err) {
       const answer = await createRefusal(err, displayName, memberIds).catch((e: unknown) => e);
-      audit.createFailed(displayName, memberIds, answer);
+      await audit.createFailed(displayName, memberIds, answer);
       throw answer;
     }
     reads.knownStatic.add(id);
     const externalId = typeof body.externalId === 'string' ? body.externalId : null;
-    touchRecord(String(id), externalId);
-    setTombstoneMembership(tombstones, id, true);
+    await touchRecord(String(id), externalId);
+    await setTombstoneMembership(tombstones, id, true);
     deps.onEvent?.('group_created');
-    audit.created(id, displayName, memberIds);
+    await audit.created(id, displayName, memberIds);
     // Built from what was written, not re-read: the create is one Jamf call (design.md §5). The
     // display is the userName this server knows, else the one the IdP sent.
     const sent = body.members as Array<{ value: string; display?: string }> | undefined;
-    const memberList = memberIds.map((value) => {
-      const known = deps.resolveMember(value).record?.userName;
-      return memberRef(value, known ?? sent?.find((m) => m.value === value)?.display, ctx);
-    });
-    return groupResource({ id, name: displayName }, store.getGroup(String(id)) ?? undefined, ctx, memberList);
+    const memberList: ScimObject[] = [];
+    for (const value of memberIds) {
+      const known = (await deps.resolveMember(value)).record?.userName;
+      memberList.push(memberRef(value, known ?? sent?.find((m) => m.value === value)?.display, ctx));
+    }
+    return groupResource({ id, name: displayName }, await store.getGroup(String(id)) ?? undefined, ctx, memberList);
   }
 
   /** The SCIM error a refused create becomes. */
@@ -159,15 +161,15 @@ export function createGroupChanges(deps: GroupChangesDeps) {
 
   async function changeLocked(id: string, c: GroupChange): Promise<void> {
     const groupId = Number(id);
-    if (!reads.knownStatic.has(groupId) && !store.getGroup(id)) await reads.readStatic(id);
+    if (!reads.knownStatic.has(groupId) && !(await store.getGroup(id))) await reads.readStatic(id);
 
     const write: GroupWrite = {};
     if (c.displayName !== undefined) write.name = c.displayName;
-    const add = splitMembers(c.add ?? []);
-    const remove = splitMembers(c.remove ?? [], 'skip');
+    const add = await splitMembers(c.add ?? []);
+    const remove = await splitMembers(c.remove ?? [], 'skip');
     let replaceTombstones: UserRecord[] | undefined;
     if (c.replace !== undefined || c.removeAll) {
-      const rep = splitMembers(c.replace ?? []);
+      const rep = await splitMembers(c.replace ?? []);
       const removeIds = new Set(remove.jamfIds);
       write.replace = [...new Set([...rep.jamfIds, ...add.jamfIds])].filter((j) => !removeIds.has(j));
       replaceTombstones = [...rep.tombstones, ...add.tombstones].filter((t) => !remove.tombstones.some((r) => r.scimId === t.scimId));
@@ -178,35 +180,35 @@ export function createGroupChanges(deps: GroupChangesDeps) {
     const needsJamf = write.name !== undefined || write.add || write.remove || write.replace;
     if (!needsJamf && !reads.knownStatic.has(groupId)) await reads.readStatic(id);
 
-    const applyToStore = () => {
+    const applyToStore = async () => {
       if (replaceTombstones !== undefined) {
         const keep = new Set(replaceTombstones.map((t) => t.scimId));
-        setTombstoneMembership(store.tombstonesInGroup(groupId).filter((t) => !keep.has(t.scimId)), groupId, false);
-        setTombstoneMembership(replaceTombstones, groupId, true);
+        await setTombstoneMembership((await store.tombstonesInGroup(groupId)).filter((t) => !keep.has(t.scimId)), groupId, false);
+        await setTombstoneMembership(replaceTombstones, groupId, true);
       } else {
-        setTombstoneMembership(add.tombstones, groupId, true);
-        setTombstoneMembership(remove.tombstones, groupId, false);
+        await setTombstoneMembership(add.tombstones, groupId, true);
+        await setTombstoneMembership(remove.tombstones, groupId, false);
       }
-      if (write.name !== undefined) renameInTombstones(groupId, write.name);
-      touchRecord(id, c.externalId);
+      if (write.name !== undefined) await renameInTombstones(groupId, write.name);
+      await touchRecord(id, c.externalId);
     };
     try {
       await writer.update(groupId, write, applyToStore);
     } catch (err) {
-      const answer = changeRefusal(err, id, c, write);
-      audit.changeFailed(id, c, answer);
+      const answer = await changeRefusal(err, id, c, write);
+      await audit.changeFailed(id, c, answer);
       throw answer;
     }
     reads.knownStatic.add(groupId);
-    audit.changed(id, c);
+    await audit.changed(id, c);
   }
 
-  function changeRefusal(err: unknown, id: string, c: GroupChange, write: GroupWrite): Error {
+  async function changeRefusal(err: unknown, id: string, c: GroupChange, write: GroupWrite): Promise<Error> {
     if (err instanceof MissingMembersError) {
-      return invalidValue(`members: no user with id "${scimIdOf(err.jamfIds, [...(c.add ?? []), ...(c.replace ?? [])])}"`);
+      return invalidValue(`members: no user with id "${await scimIdOf(err.jamfIds, [...(c.add ?? []), ...(c.replace ?? [])])}"`);
     }
     if (isJamfError(err, 'not_found')) {
-      reads.dropGroupRecord(id);
+      await reads.dropGroupRecord(id);
       return notFound(`Group ${id} not found`);
     }
     if (err instanceof JamfDuplicateError) return conflict(`A group named "${write.name ?? ''}" already exists`);
@@ -216,28 +218,28 @@ export function createGroupChanges(deps: GroupChangesDeps) {
   async function remove(id: string): Promise<void> {
     if (!isGroupId(id) || reads.knownSmart.has(Number(id))) throw notFound(`Group ${id} not found`);
     const groupId = Number(id);
-    if (!reads.knownStatic.has(groupId) && !store.getGroup(id) && !writer.isDeleted(groupId)) await reads.readStatic(id);
-    const gone = () => {
+    if (!reads.knownStatic.has(groupId) && !(await store.getGroup(id)) && !writer.isDeleted(groupId)) await reads.readStatic(id);
+    const gone = async () => {
       reads.knownStatic.delete(groupId);
-      reads.dropGroupRecord(id);
+      await reads.dropGroupRecord(id);
     };
     try {
       await writer.delete(groupId, gone);
     } catch (err) {
       if (!isJamfError(err, 'not_found')) {
-        audit.deleteFailed(id, err);
+        await audit.deleteFailed(id, err);
         throw fromJamfError(err);
       }
       // Already gone from Jamf. A group this server still records was deleted by an earlier
       // attempt whose answer the IdP never got: its repeat succeeds, as DELETE /Users does.
-      if (store.getGroup(id) === null) {
-        reads.dropGroupRecord(id);
+      if ((await store.getGroup(id)) === null) {
+        await reads.dropGroupRecord(id);
         throw notFound(`Group ${id} not found`);
       }
-      gone();
+      await gone();
     }
     deps.onEvent?.('group_deleted');
-    audit.deleted(id);
+    await audit.deleted(id);
   }
 
   return { create, change, remove };

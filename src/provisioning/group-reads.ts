@@ -29,7 +29,7 @@ export interface GroupReadsDeps {
   store: StateStore;
   readConcurrency: number;
   names: NameClaims;
-  resolveMember: (scimId: string) => { jamfId: number | null; record: UserRecord | null };
+  resolveMember: (scimId: string) => Promise<{ jamfId: number | null; record: UserRecord | null }>;
 }
 
 const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
@@ -46,11 +46,11 @@ export function createGroupReads(deps: GroupReadsDeps) {
   }
 
   /** A group gone from Jamf: its record and every tombstone's membership of it go too. */
-  function dropGroupRecord(id: string) {
-    store.transaction(() => {
-      store.deleteGroup(id);
-      for (const t of store.tombstonesInGroup(Number(id))) {
-        store.putUser({ ...t, groupIds: t.groupIds.filter((g) => g !== Number(id)) });
+  async function dropGroupRecord(id: string): Promise<void> {
+    await store.transaction(async () => {
+      await store.deleteGroup(id);
+      for (const t of await store.tombstonesInGroup(Number(id))) {
+        await store.putUser({ ...t, groupIds: t.groupIds.filter((g) => g !== Number(id)) });
       }
     });
   }
@@ -80,7 +80,7 @@ export function createGroupReads(deps: GroupReadsDeps) {
     }
     if (!group || group.isSmart) {
       if (group) remember([group]);
-      else dropGroupRecord(id);
+      else await dropGroupRecord(id);
       throw notFound(`Group ${id} not found`);
     }
     remember([group]);
@@ -89,16 +89,16 @@ export function createGroupReads(deps: GroupReadsDeps) {
 
   async function get(id: string, ctx: ResourceContext): Promise<ScimObject> {
     const group = await readStatic(id);
-    return groupResource(group, store.getGroup(id) ?? undefined, ctx, groupMembers(store, group, ctx));
+    return groupResource(group, await store.getGroup(id) ?? undefined, ctx, await groupMembers(store, group, ctx));
   }
 
   async function resourcesFor(summaries: JamfGroupSummary[], ctx: ResourceContext, withMembers: boolean): Promise<ScimObject[]> {
-    const records = store.getGroups(summaries.map((g) => String(g.id)));
+    const records = await store.getGroups(summaries.map((g) => String(g.id)));
     if (!withMembers) return summaries.map((g) => groupResource(g, records.get(String(g.id)), ctx, undefined));
     const full = await mapLimit(summaries, deps.readConcurrency, (g) => jamfCall(() => jamf.getGroup(g.id)));
     const out: ScimObject[] = [];
     for (const g of full) {
-      if (g && !g.isSmart) out.push(groupResource(g, records.get(String(g.id)), ctx, groupMembers(store, g, ctx)));
+      if (g && !g.isSmart) out.push(groupResource(g, records.get(String(g.id)), ctx, await groupMembers(store, g, ctx)));
     }
     return out;
   }
@@ -117,7 +117,7 @@ export function createGroupReads(deps: GroupReadsDeps) {
 
   async function byMember(scimId: string, ctx: ResourceContext, withMembers: boolean): Promise<ScimObject[]> {
     // The member's own record lists its groups: one read instead of reading every group.
-    const { jamfId, record } = deps.resolveMember(scimId);
+    const { jamfId, record } = await deps.resolveMember(scimId);
     if (record && record.status !== 'active') {
       if (!withMembers) {
         // The tombstone holds only ids: the list gives the names of those that still exist.
@@ -152,7 +152,7 @@ export function createGroupReads(deps: GroupReadsDeps) {
       }
       case 'externalId':
         return existing(
-          store.findGroupsByExternalId(lookup.value).map((r) => r.scimId),
+          (await store.findGroupsByExternalId(lookup.value)).map((r) => r.scimId),
           ctx,
         );
       case 'member':

@@ -19,8 +19,8 @@ export function memberRef(value: string, display: string | undefined, ctx: Resou
 }
 
 /** A Jamf group's members as SCIM user ids, deactivated members (tombstones) included. */
-export function groupMembers(store: StateStore, group: JamfGroup, ctx: ResourceContext): ScimObject[] {
-  const rows = store.getUsersByJamfIds(group.members.map((m) => m.id));
+export async function groupMembers(store: StateStore, group: JamfGroup, ctx: ResourceContext): Promise<ScimObject[]> {
+  const rows = await store.getUsersByJamfIds(group.members.map((m) => m.id));
   const out = new Map<string, ScimObject>();
   for (const m of group.members) {
     const value = rows.get(m.id)?.scimId ?? String(m.id);
@@ -28,7 +28,7 @@ export function groupMembers(store: StateStore, group: JamfGroup, ctx: ResourceC
   }
   // Deactivated members are still members to the IdP; they return to the Jamf group on reactivation.
   // A user mid-(de)activation can be in both lists; it is listed once.
-  for (const t of store.tombstonesInGroup(group.id)) {
+  for (const t of await store.tombstonesInGroup(group.id)) {
     if (!out.has(t.scimId)) out.set(t.scimId, memberRef(t.scimId, t.userName, ctx));
   }
   return [...out.values()];

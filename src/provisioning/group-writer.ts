@@ -37,12 +37,17 @@ export interface GroupWriterDeps {
   readConcurrency: number;
   /** Whether Jamf refused `name` for group `groupId` because another group has it (duplicates.ts). */
   nameTaken: (err: unknown, name: string, groupId: number) => Promise<boolean>;
+  /**
+   * Runs one write of a group while no other replica writes it (Coordination.withLock), so the
+   * one-writer rule holds across replicas sharing a database; absent, this process is the only writer.
+   */
+  exclusive?: <T>(groupId: number, fn: () => Promise<T>) => Promise<T>;
 }
 
 interface Entry {
   change: GroupWrite;
   /** Runs once the change is in Jamf, before any later write to the group starts. */
-  apply?: () => void;
+  apply?: () => Promise<void>;
   /** `renameSeq` when the change was queued. */
   queuedAt: number;
   resolve: (renamed: string | undefined) => void;
@@ -132,16 +137,17 @@ export function createGroupWriter(deps: GroupWriterDeps) {
     for (let slot = queue.shift(); slot; slot = queue.shift()) {
       const { kind, entries } = slot;
       const context = sharedContext(entries.flatMap((e) => (e.context === undefined ? [] : [e.context])));
-      await runInRequest(context, () => (kind === 'delete' ? runDelete(groupId, entries) : runPut(groupId, entries)));
+      const run = () => (kind === 'delete' ? runDelete(groupId, entries) : runPut(groupId, entries));
+      await runInRequest(context, () => (deps.exclusive ? deps.exclusive(groupId, run) : run())).catch((err: unknown) => fail(entries, err));
     }
     queues.delete(groupId);
   }
 
-  function succeed(groupId: number, entries: readonly Entry[]): void {
+  async function succeed(groupId: number, entries: readonly Entry[]): Promise<void> {
     const renamed = renames.get(groupId);
     for (const e of entries) {
       try {
-        e.apply?.();
+        await e.apply?.();
         e.resolve(renamed !== undefined && renamed.seq > e.queuedAt ? renamed.name : undefined);
       } catch (err) {
         e.reject(err);
@@ -160,7 +166,7 @@ export function createGroupWriter(deps: GroupWriterDeps) {
     }
     deleted.add(groupId);
     renames.delete(groupId);
-    succeed(groupId, entries);
+    await succeed(groupId, entries);
   }
 
   /** Additions Jamf refused: the ids among them that no Jamf user has (reads only on this path). */
@@ -249,11 +255,11 @@ export function createGroupWriter(deps: GroupWriterDeps) {
      * group's name when this writer renamed it after the change was queued (that rename's PUT
      * or the one carrying the change), so a caller that knew the name before knows it after.
      */
-    update(groupId: number, change: GroupWrite, apply?: () => void): Promise<string | undefined> {
+    update(groupId: number, change: GroupWrite, apply?: () => Promise<void>): Promise<string | undefined> {
       return new Promise((resolve, reject) => enqueue(groupId, 'put', { change, apply, queuedAt: renameSeq, resolve, reject, context: currentRequest() }));
     },
     /** Deletes the group after the writes queued before it; concurrent deletes share one call. */
-    delete(groupId: number, apply?: () => void): Promise<void> {
+    delete(groupId: number, apply?: () => Promise<void>): Promise<void> {
       return new Promise((resolve, reject) => enqueue(groupId, 'delete', { change: {}, apply, queuedAt: renameSeq, resolve: () => resolve(), reject, context: currentRequest() }));
     },
     isDeleted: (groupId: number) => deleted.has(groupId),

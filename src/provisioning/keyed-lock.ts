@@ -1,8 +1,13 @@
+/** Holds a key across replicas (Coordination.withLock), the key already namespaced. */
+export type SharedLock = <T>(key: string, fn: () => Promise<T>) => Promise<T>;
+
 /**
  * Serialises work per key (a SCIM id) inside one process, so a deactivation and a concurrent
- * update of the same user cannot interleave their Jamf calls and store writes.
+ * update of the same user cannot interleave their Jamf calls and store writes. With `shared`
+ * (replicas on one database), the caller at the head of this process's line also takes the key
+ * there, as `<namespace>:<key>`, so the rule holds across replicas.
  */
-export function createKeyedLock() {
+export function createKeyedLock(shared?: { lock: SharedLock; namespace: string }) {
   const tails = new Map<string, Promise<unknown>>();
   let waiting = 0;
   const withLock = async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -11,7 +16,7 @@ export function createKeyedLock() {
     if (queued) waiting += 1;
     const start = () => {
       if (queued) waiting -= 1;
-      return fn();
+      return shared ? shared.lock(`${shared.namespace}:${key}`, fn) : fn();
     };
     const run = (previous ?? Promise.resolve()).then(start, start);
     const tail = run.catch(() => undefined);

@@ -8,7 +8,7 @@
  * lost response) take the same-named object it then finds as its own (jamf/create-once.ts).
  */
 import { foldName } from '../scim/name-fold.js';
-import { createKeyedLock } from './keyed-lock.js';
+import { createKeyedLock, type SharedLock } from './keyed-lock.js';
 
 /** How long an "absent" sighting counts as the state before a create. */
 const ABSENT_FOR_MS = 30_000;
@@ -30,8 +30,9 @@ export interface NameClaims {
   takeAbsent(name: string): boolean;
 }
 
-export function createNameClaims(namespace: string, now: () => number = Date.now): NameClaims {
-  const lock = createKeyedLock();
+export function createNameClaims(namespace: string, now: () => number = Date.now, shared?: SharedLock): NameClaims {
+  // Names are claimed across replicas too: two replicas creating one userName must not both post it.
+  const lock = createKeyedLock(shared && { lock: shared, namespace: 'name' });
   let seq = 0;
   const lastWrite = new Map<string, number>();
   const absent = new Map<string, { seq: number; at: number }>();

@@ -66,29 +66,45 @@ export interface GroupRecord {
   lastModified: string;
 }
 
+/**
+ * The state store. Every method is asynchronous: the embedded SQLite store answers at once, the
+ * PostgreSQL store (replicas sharing state) over the network.
+ */
 export interface StateStore {
-  getUser(scimId: string): UserRecord | null;
-  getUserByJamfId(jamfId: number): UserRecord | null;
-  getUsersByJamfIds(jamfIds: readonly number[]): Map<number, UserRecord>;
-  /** Case-insensitive. */
-  findUsersByUserName(userName: string): UserRecord[];
-  findUsersByExternalId(externalId: string): UserRecord[];
+  getUser(scimId: string): Promise<UserRecord | null>;
+  getUserByJamfId(jamfId: number): Promise<UserRecord | null>;
+  getUsersByJamfIds(jamfIds: readonly number[]): Promise<Map<number, UserRecord>>;
+  /** Case-insensitive, as Jamf compares names (scim/name-fold.ts). */
+  findUsersByUserName(userName: string): Promise<UserRecord[]>;
+  findUsersByExternalId(externalId: string): Promise<UserRecord[]>;
   /** Rows that are not in Jamf (inactive or mid-lifecycle), ordered by numeric SCIM id. */
-  listTombstones(offset: number, limit: number): UserRecord[];
-  countTombstones(): number;
-  tombstonesInGroup(groupId: number): UserRecord[];
-  putUser(record: UserRecord): void;
-  deleteUser(scimId: string): void;
+  listTombstones(offset: number, limit: number): Promise<UserRecord[]>;
+  countTombstones(): Promise<number>;
+  /** Rows a lifecycle step left half-done ('deactivating', 'reactivating'), by an index of their own. */
+  listPending(): Promise<UserRecord[]>;
+  tombstonesInGroup(groupId: number): Promise<UserRecord[]>;
+  putUser(record: UserRecord): Promise<void>;
+  deleteUser(scimId: string): Promise<void>;
 
-  getGroup(scimId: string): GroupRecord | null;
-  getGroups(scimIds: readonly string[]): Map<string, GroupRecord>;
-  findGroupsByExternalId(externalId: string): GroupRecord[];
-  putGroup(record: GroupRecord): void;
-  deleteGroup(scimId: string): void;
+  getGroup(scimId: string): Promise<GroupRecord | null>;
+  getGroups(scimIds: readonly string[]): Promise<Map<string, GroupRecord>>;
+  findGroupsByExternalId(externalId: string): Promise<GroupRecord[]>;
+  putGroup(record: GroupRecord): Promise<void>;
+  deleteGroup(scimId: string): Promise<void>;
 
-  /** Runs `fn` in one transaction. */
-  transaction<T>(fn: () => T): T;
+  /**
+   * Runs `fn` in one transaction: every store and audit call `fn` makes (in its async context)
+   * commits together or not at all. Nested: a savepoint of the outer transaction.
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
   /** Throws when the store cannot be written (readiness check). */
-  checkWritable(): void;
-  close(): void;
+  checkWritable(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Every row, for `npm run migrate-state` and backups: users by SCIM id (text order), then groups. */
+export interface StoreScan {
+  /** Up to `limit` users whose SCIM id sorts after `after` (text order); null starts at the first. */
+  scanUsers(after: string | null, limit: number): Promise<UserRecord[]>;
+  scanGroups(after: string | null, limit: number): Promise<GroupRecord[]>;
 }

@@ -76,20 +76,20 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
         await jamf.deleteUser(record.jamfId);
       } catch (err) {
         if (!isJamfError(err, 'not_found')) {
-          recordFailure(deps.audit, subject, err, { pending: 'the tombstone is kept; the next request for the user deletes it in Jamf' });
+          await recordFailure(deps.audit, subject, err, { pending: 'the tombstone is kept; the next request for the user deletes it in Jamf' });
           throw fromJamfError(err);
         }
       }
     }
     const done: UserRecord = { ...record, status: 'inactive', jamfId: null, groupIds: keptGroups(record.groupIds) };
-    store.putUser(done);
+    await store.putUser(done);
     deps.emit('deactivated');
-    recordSuccess(deps.audit, subject, { deletedInJamf: true, groupsKept: done.groupIds });
+    await recordSuccess(deps.audit, subject, { deletedInJamf: true, groupsKept: done.groupIds });
     return done;
   }
 
-  const claimedByOther = (record: UserRecord) => (id: number) => {
-    const owner = store.getUserByJamfId(id);
+  const claimedByOther = (record: UserRecord) => async (id: number): Promise<boolean> => {
+    const owner = await store.getUserByJamfId(id);
     return owner !== null && owner.scimId !== record.scimId;
   };
 
@@ -123,8 +123,8 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
       if (snapshot === null) throw conflict(`Jamf Pro refused to create user "${record.userName}"`);
       jamfId = await jamfCall(() => jamf.createUser(mapped, options));
     } else {
-      if (claimedByOther(record)(holder.id) || !(resumed || deps.adoptJamfUsers)) {
-        store.putUser({ ...record, status: 'inactive' });
+      if ((await claimedByOther(record)(holder.id)) || !(resumed || deps.adoptJamfUsers)) {
+        await store.putUser({ ...record, status: 'inactive' });
         throw conflict(`userName "${record.userName}" is already taken in Jamf Pro; the user stays inactive`);
       }
       if (!resumed) {
@@ -134,7 +134,7 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
         );
       }
       jamfId = holder.id;
-      recordSuccess(deps.audit, subjectOf('user.adopted', record, [holder.id]), { reason: 'a Jamf user of this userName that no SCIM user held', resumed });
+      await recordSuccess(deps.audit, subjectOf('user.adopted', record, [holder.id]), { reason: 'a Jamf user of this userName that no SCIM user held', resumed });
     }
     const skipped = await restoreExtras(jamf, jamfId, mapped, snapshot);
     if (skipped.length > 0) {
@@ -187,7 +187,7 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
       });
     } catch (err) {
       const detail = reached === null ? { resumed } : { resumed, pending: 'created in Jamf; the next request for the user restores its groups' };
-      recordFailure(deps.audit, subjectOf('user.reactivated', record, [record.jamfSnapshot?.jamfId, reached]), err, detail);
+      await recordFailure(deps.audit, subjectOf('user.reactivated', record, [record.jamfSnapshot?.jamfId, reached]), err, detail);
       throw err;
     }
   }
@@ -200,10 +200,11 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
     created(jamfId);
     deps.jamfUsers.added(jamfId);
     // A group rename is the one change to the row that can land meanwhile (group-changes.ts
-    // renames the group in its tombstones without the member's lock): the names are read in the
-    // same synchronous step that queues the group writes, so the writer reports any later one.
-    const current = { ...record, jamfId, jamfSnapshot: store.getUser(record.scimId)?.jamfSnapshot ?? record.jamfSnapshot };
-    if (record.jamfId === null) store.putUser(current);
+    // renames the group in its tombstones without the member's lock): the names are read just
+    // before the group writes are queued, and the writer reports any rename after that. One that
+    // lands between the two shows its old name in this answer only; the next read shows Jamf's.
+    const current = { ...record, jamfId, jamfSnapshot: (await store.getUser(record.scimId))?.jamfSnapshot ?? record.jamfSnapshot };
+    if (record.jamfId === null) await store.putUser(current);
     const groups = await restoreGroups(current, jamfId);
     const done: UserRecord = {
       ...record,
@@ -214,11 +215,11 @@ export function createUserLifecycle(deps: UserLifecycleDeps) {
       writtenFullName: write.fullName,
       lastModified: deps.now(),
     };
-    store.putUser(done);
+    await store.putUser(done);
     // The SCIM id stays; Jamf knows the user under a new id from now on.
     logger.info({ scimId: record.scimId, userName: record.userName, oldJamfId: record.jamfSnapshot?.jamfId ?? null, jamfId }, 'user reactivated');
     deps.emit('reactivated');
-    recordSuccess(deps.audit, subjectOf('user.reactivated', record, [record.jamfSnapshot?.jamfId, jamfId]), {
+    await recordSuccess(deps.audit, subjectOf('user.reactivated', record, [record.jamfSnapshot?.jamfId, jamfId]), {
       resumed,
       groupsRestored: groups.map((g) => g.id),
       ...(skipped.length > 0 ? { skipped } : {}),

@@ -11,7 +11,7 @@ import { resourceComparator, sortResources, type ResourceSort } from '../scim/so
 import { fromJamfError, jamfCall } from './errors.js';
 import type { JamfIdList } from './jamf-id-list.js';
 import { mapLimit, type KeyedLock } from './keyed-lock.js';
-import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
+import type { JamfDirectory, StateStore } from './ports.js';
 import type { UserLifecycle } from './user-lifecycle.js';
 import type { ScimObject } from './user-mapping.js';
 import type { ResourceContext } from './user-view.js';
@@ -27,8 +27,6 @@ export interface UserListingDeps {
   reads: Pick<UserReads, 'lookupCandidates' | 'fromJamfUsers' | 'tombstoneResource' | 'allTombstones'>;
   /** The Classic id list an import pages through (jamf-id-list.ts). */
   idList: Pick<JamfIdList, 'ids'>;
-  /** Rows a failure left mid-lifecycle (pending-rows.ts). */
-  pending: () => UserRecord[];
 }
 
 const CLASSIC_SORT = (a: { id: number }, b: { id: number }) => a.id - b.id;
@@ -97,9 +95,9 @@ export function createUserListing(deps: UserListingDeps) {
    * Jamf still fails, the listing goes on and the next request tries again.
    */
   async function settlePending(): Promise<void> {
-    for (const row of deps.pending()) {
+    for (const row of await store.listPending()) {
       await withLock(row.scimId, async () => {
-        const fresh = store.getUser(row.scimId);
+        const fresh = await store.getUser(row.scimId);
         if (fresh?.status !== 'deactivating' && fresh?.status !== 'reactivating') return;
         await lifecycle.settle(fresh).catch((err: unknown) => {
           logger.warn({ scimId: row.scimId, err: (err as Error).message }, 'could not finish an interrupted lifecycle step yet');
@@ -112,8 +110,8 @@ export function createUserListing(deps: UserListingDeps) {
    * What a Classic list entry sorts by, without reading the user: the name from the list, and
    * id, externalId and meta from the store. Rows mid-lifecycle are listed from their tombstones.
    */
-  function sortKeys(summaries: JamfUserSummary[]): Array<{ key: ScimObject; jamfId: number }> {
-    const records = store.getUsersByJamfIds(summaries.map((u) => u.id));
+  async function sortKeys(summaries: JamfUserSummary[]): Promise<Array<{ key: ScimObject; jamfId: number }>> {
+    const records = await store.getUsersByJamfIds(summaries.map((u) => u.id));
     return summaries.flatMap((u) => {
       const record = records.get(u.id);
       if (record && record.status !== 'active') return [];
@@ -127,26 +125,26 @@ export function createUserListing(deps: UserListingDeps) {
   async function sortedList(query: UserListQuery, sort: ResourceSort, ctx: ResourceContext): Promise<UserList> {
     const offset = query.startIndex - 1;
     const { hasUsersApi } = await jamf.serverInfo().catch((e: unknown) => Promise.reject(fromJamfError(e)));
-    if (hasUsersApi && sort.attribute === 'userName' && store.countTombstones() === 0) {
+    if (hasUsersApi && sort.attribute === 'userName' && await store.countTombstones() === 0) {
       // Jamf sorts by username itself (jamf-pro-api.md §3.1): one call per page, as unsorted.
       // Usernames are unique in Jamf, so its order needs no tie-break.
       const { total, users } = await jamfWindow(offset, query.count, `username:${sort.descending ? 'desc' : 'asc'}`);
-      return { totalResults: total, resources: fromJamfUsers(users, ctx, false) };
+      return { totalResults: total, resources: await fromJamfUsers(users, ctx, false) };
     }
-    const tombstones = allTombstones().map((r) => tombstoneResource(r, ctx));
+    const tombstones = (await allTombstones()).map((r) => tombstoneResource(r, ctx));
     if (hasUsersApi || sort.attribute === 'displayName') {
       // The pages hold every sortable attribute; Classic has displayName only in each user's record.
-      const everyone = sortResources([...fromJamfUsers(await allJamfUsers(), ctx, !hasUsersApi), ...tombstones], sort);
+      const everyone = sortResources([...(await fromJamfUsers(await allJamfUsers(), ctx, !hasUsersApi)), ...tombstones], sort);
       return { totalResults: everyone.length, resources: everyone.slice(offset, offset + query.count) };
     }
     const summaries = await jamfCall(() => jamf.listUsers());
     const compare = resourceComparator(sort);
-    const ordered: Array<{ key: ScimObject; jamfId?: number }> = [...sortKeys(summaries), ...tombstones.map((key) => ({ key }))];
+    const ordered: Array<{ key: ScimObject; jamfId?: number }> = [...(await sortKeys(summaries)), ...tombstones.map((key) => ({ key }))];
     ordered.sort((a, b) => compare(a.key, b.key));
     const window = ordered.slice(offset, offset + query.count);
     const read = await readJamfUsers(window.flatMap((e) => (e.jamfId === undefined ? [] : [e.jamfId])));
     const full = new Map<number, ScimObject>();
-    for (const u of read) for (const resource of fromJamfUsers([u], ctx, true)) full.set(u.id, resource);
+    for (const u of read) for (const resource of await fromJamfUsers([u], ctx, true)) full.set(u.id, resource);
     // A user deleted in Jamf since the list answered is left out of the page.
     const resources: ScimObject[] = [];
     for (const e of window) {
@@ -166,7 +164,7 @@ export function createUserListing(deps: UserListingDeps) {
         candidates = await lookupCandidates(query.lookup, ctx);
       } else {
         const hasUsersApi = (await jamf.serverInfo().catch((e) => Promise.reject(fromJamfError(e)))).hasUsersApi;
-        candidates = [...fromJamfUsers(await allJamfUsers(), ctx, !hasUsersApi), ...allTombstones().map((r) => tombstoneResource(r, ctx))];
+        candidates = [...(await fromJamfUsers(await allJamfUsers(), ctx, !hasUsersApi)), ...(await allTombstones()).map((r) => tombstoneResource(r, ctx))];
       }
       const filtered = query.predicate ? candidates.filter(query.predicate) : candidates;
       const matches = query.sort ? sortResources(filtered, query.sort) : filtered;
@@ -175,15 +173,15 @@ export function createUserListing(deps: UserListingDeps) {
 
     const { total: jamfTotal, users } = await jamfWindow(offset, query.count);
     const hasUsersApi = (await jamf.serverInfo()).hasUsersApi;
-    const resources = fromJamfUsers(users, ctx, !hasUsersApi);
-    const tombstoneTotal = store.countTombstones();
+    const resources = await fromJamfUsers(users, ctx, !hasUsersApi);
+    const tombstoneTotal = await store.countTombstones();
     const room = query.count - users.length;
     if (room > 0 && offset + users.length >= jamfTotal) {
       const tombOffset = Math.max(0, offset - jamfTotal);
-      resources.push(...store.listTombstones(tombOffset, room).map((r) => tombstoneResource(r, ctx)));
+      resources.push(...(await store.listTombstones(tombOffset, room)).map((r) => tombstoneResource(r, ctx)));
     }
     return { totalResults: jamfTotal + tombstoneTotal, resources };
   }
 
-  return { list };
+  return { list, settlePending };
 }

@@ -19,7 +19,7 @@ export interface UserReadsDeps {
   withLock: KeyedLock;
   names: NameClaims;
   lifecycle: UserLifecycle;
-  jamfIdFor: (scimId: string, record: UserRecord | null) => number | null;
+  jamfIdFor: (scimId: string, record: UserRecord | null) => Promise<number | null>;
 }
 
 /** A filter the service can answer with one lookup (see scim/filter `indexedLookup`). */
@@ -87,16 +87,16 @@ export function createUserReads(deps: UserReadsDeps) {
    * provision the user again). Callers hold the user's lock.
    */
   async function loadLocked(scimId: string): Promise<{ record: UserRecord | null; jamfUser: JamfUser | null }> {
-    let record = store.getUser(scimId);
+    let record = await store.getUser(scimId);
     if (record && record.status !== 'active') {
       record = await lifecycle.settle(record);
       if (record.status === 'inactive') return { record, jamfUser: null };
     }
-    const jamfId = deps.jamfIdFor(scimId, record);
+    const jamfId = await deps.jamfIdFor(scimId, record);
     if (jamfId === null) throw notFound(`User ${scimId} not found`);
     const jamfUser = await jamfCall(() => jamf.getUser(jamfId));
     if (!jamfUser) {
-      if (record && sameRow(store.getUser(scimId), record)) store.deleteUser(record.scimId);
+      if (record && sameRow(await store.getUser(scimId), record)) await store.deleteUser(record.scimId);
       throw notFound(`User ${scimId} not found`);
     }
     return { record, jamfUser };
@@ -112,7 +112,7 @@ export function createUserReads(deps: UserReadsDeps) {
     const { record, jamfUser } = await withLock(scimId, () =>
       loadLocked(scimId).catch(async (err: unknown) => {
         // A deactivation whose Jamf delete cannot finish yet still reads as what it is moving to.
-        const row = store.getUser(scimId);
+        const row = await store.getUser(scimId);
         if (row?.status === 'deactivating') return { record: row, jamfUser: null };
         throw err;
       }),
@@ -127,14 +127,14 @@ export function createUserReads(deps: UserReadsDeps) {
    */
   async function get(scimId: string, ctx: ResourceContext, seen?: (jamfUser: JamfUser) => void): Promise<ScimObject> {
     const changesBefore = changes();
-    const record = store.getUser(scimId);
+    const record = await store.getUser(scimId);
     if (record?.status === 'inactive') return tombstoneView(record, ctx);
     if (record && record.status !== 'active') return getLocked(scimId, ctx, seen);
-    const jamfId = deps.jamfIdFor(scimId, record);
+    const jamfId = await deps.jamfIdFor(scimId, record);
     if (jamfId === null) throw notFound(`User ${scimId} not found`);
     const jamfUser = await jamfCall(() => jamf.getUser(jamfId));
     // Nothing was written meanwhile (the common case): the row is the one read above.
-    const after = jamfUser && changes() === changesBefore ? record : store.getUser(scimId);
+    const after = jamfUser && changes() === changesBefore ? record : await store.getUser(scimId);
     if (!sameRow(after, record)) {
       // A lifecycle step ran while Jamf answered: read the state it left (or is moving to).
       if (after?.status === 'inactive' || after?.status === 'deactivating') return tombstoneView(after, ctx);
@@ -142,16 +142,16 @@ export function createUserReads(deps: UserReadsDeps) {
     }
     if (jamfUser) return view(jamfUser, record, ctx, seen);
     return withLock(scimId, async () => {
-      const now = store.getUser(scimId);
+      const now = await store.getUser(scimId);
       if (!sameRow(now, record)) return getLocked(scimId, ctx, seen);
       // Unchanged since before the Jamf read: no step of this server removed the user; an administrator did.
-      if (record) store.deleteUser(record.scimId);
+      if (record) await store.deleteUser(record.scimId);
       throw notFound(`User ${scimId} not found`);
     });
   }
 
-  function fromJamfUsers(users: JamfUser[], ctx: ResourceContext, withGroups: boolean, known?: Map<number, UserRecord>): ScimObject[] {
-    const records = known ?? store.getUsersByJamfIds(users.map((u) => u.id));
+  async function fromJamfUsers(users: JamfUser[], ctx: ResourceContext, withGroups: boolean, known?: Map<number, UserRecord>): Promise<ScimObject[]> {
+    const records = known ?? (await store.getUsersByJamfIds(users.map((u) => u.id)));
     const out: ScimObject[] = [];
     for (const u of users) {
       const record = records.get(u.id);
@@ -179,14 +179,14 @@ export function createUserReads(deps: UserReadsDeps) {
         return orMissing(get(lookup.value, ctx));
       case 'userName': {
         const seen = changes();
-        const named = store.findUsersByUserName(lookup.value);
+        const named = await store.findUsersByUserName(lookup.value);
         const before = notActive(named);
         if (before.length > 0) return before.map((r) => tombstoneResource(r, ctx));
         const started = deps.names.beginLookup(lookup.value);
         const user = await jamfCall(() => jamf.getUserByName(lookup.value));
         const unchanged = changes() === seen;
         // A deactivation that ran meanwhile: the user is its tombstone now, never missing.
-        const after = unchanged ? before : notActive(store.findUsersByUserName(lookup.value));
+        const after = unchanged ? before : notActive(await store.findUsersByUserName(lookup.value));
         if (after.length > 0) return after.map((r) => tombstoneResource(r, ctx));
         if (!user) deps.names.sawAbsent(lookup.value, started);
         if (!user) return [];
@@ -197,22 +197,22 @@ export function createUserReads(deps: UserReadsDeps) {
       }
       case 'externalId': {
         const out: ScimObject[] = [];
-        for (const r of store.findUsersByExternalId(lookup.value)) out.push(...(await orMissing(get(r.scimId, ctx))));
+        for (const r of await store.findUsersByExternalId(lookup.value)) out.push(...(await orMissing(get(r.scimId, ctx))));
         return out;
       }
       case 'email': {
         const users = await jamfCall(() => jamf.findUsersByEmail(lookup.value));
         const wanted = lookup.value.toLowerCase();
-        const tombstones = allTombstones().filter((r) => {
+        const tombstones = (await allTombstones()).filter((r) => {
           const emails = r.attributes.emails;
           return Array.isArray(emails) && emails.some((e) => typeof e?.value === 'string' && e.value.toLowerCase() === wanted);
         });
-        return [...fromJamfUsers(users.sort(CLASSIC_SORT), ctx, true), ...tombstones.map((r) => tombstoneResource(r, ctx))];
+        return [...(await fromJamfUsers(users.sort(CLASSIC_SORT), ctx, true)), ...tombstones.map((r) => tombstoneResource(r, ctx))];
       }
     }
   }
 
-  function allTombstones(): UserRecord[] {
+  function allTombstones(): Promise<UserRecord[]> {
     return store.listTombstones(0, Number.MAX_SAFE_INTEGER);
   }
 

@@ -2,9 +2,8 @@ import type { Logger } from 'pino';
 import { NO_AUDIT, type AuditTrail } from '../audit/recorder.js';
 import type { GroupWriter } from './group-writer.js';
 import { createJamfIdList } from './jamf-id-list.js';
-import { createKeyedLock } from './keyed-lock.js';
+import { createKeyedLock, type SharedLock } from './keyed-lock.js';
 import { createNameClaims } from './name-claims.js';
-import { trackPendingRows } from './pending-rows.js';
 import type { JamfDirectory, StateStore, UserRecord } from './ports.js';
 import { createUserLifecycle, type UserEvent } from './user-lifecycle.js';
 import { primaryValue } from './user-mapping.js';
@@ -29,6 +28,8 @@ export interface UserServiceDeps {
   onEvent?: (event: UserEvent) => void;
   /** Where every change in Jamf and every lifecycle step is recorded; default: nowhere. */
   audit?: AuditTrail;
+  /** Replicas on one database: user and userName locks are taken there too (Coordination.withLock). */
+  sharedLock?: SharedLock;
 }
 
 /**
@@ -37,33 +38,33 @@ export interface UserServiceDeps {
  */
 export function createUserService(deps: UserServiceDeps) {
   const { jamf, logger } = deps;
-  const { store, pending } = trackPendingRows(deps.store);
-  const withLock = createKeyedLock();
-  const names = createNameClaims('user');
+  const { store } = deps;
+  const withLock = createKeyedLock(deps.sharedLock && { lock: deps.sharedLock, namespace: 'user' });
+  const names = createNameClaims('user', Date.now, deps.sharedLock);
   const now = () => (deps.now ? deps.now() : new Date()).toISOString();
   const emit = (e: UserEvent) => deps.onEvent?.(e);
   const audit = deps.audit ?? NO_AUDIT;
 
   /** A numeric SCIM id with no store row is the Jamf id it was first seen with (design.md §3). */
-  function jamfIdFor(scimId: string, record: UserRecord | null): number | null {
+  async function jamfIdFor(scimId: string, record: UserRecord | null): Promise<number | null> {
     if (record) return record.jamfId;
     if (!/^[1-9]\d{0,15}$/.test(scimId)) return null;
     const id = Number(scimId);
     // A Jamf id now held by another SCIM user (after a reactivation) is not this SCIM id.
-    const owner = store.getUserByJamfId(id);
+    const owner = await store.getUserByJamfId(id);
     return owner && owner.scimId !== scimId ? null : id;
   }
 
   const idList = createJamfIdList({ listUsers: () => jamf.listUsers(), now: () => (deps.now ? deps.now() : new Date()).getTime() });
   const lifecycle = createUserLifecycle({ jamf, store, logger, names, groupWriter: deps.groupWriter, jamfUsers: idList, adoptJamfUsers: deps.adoptJamfUsers ?? true, now, emit, audit });
   const reads = createUserReads({ jamf, store, withLock, names, lifecycle, jamfIdFor });
-  const listing = createUserListing({ jamf, store, logger, readConcurrency: deps.readConcurrency, withLock, lifecycle, reads, idList, pending });
+  const listing = createUserListing({ jamf, store, logger, readConcurrency: deps.readConcurrency, withLock, lifecycle, reads, idList });
   const writes = createUserWrites({ jamf, store, withLock, names, lifecycle, reads, jamfIdFor, jamfUsers: idList, now, emit, audit });
 
   /** Store rows that resolve a SCIM user id to the Jamf id groups use. */
-  function jamfIdOfMember(scimId: string): { jamfId: number | null; record: UserRecord | null } {
-    const record = store.getUser(scimId);
-    return { jamfId: jamfIdFor(scimId, record), record };
+  async function jamfIdOfMember(scimId: string): Promise<{ jamfId: number | null; record: UserRecord | null }> {
+    const record = await store.getUser(scimId);
+    return { jamfId: await jamfIdFor(scimId, record), record };
   }
 
   return {
@@ -74,6 +75,8 @@ export function createUserService(deps: UserServiceDeps) {
     remove: writes.remove,
     jamfIdOfMember,
     withLock,
+    /** Finishes every lifecycle step a failure or a stopped replica left half-done (the sweep). */
+    finishPending: listing.settlePending,
     /** Requests waiting for another request on the same user (its lock). */
     waitingOnUsers: withLock.waiting,
     primaryValue,

@@ -32,7 +32,7 @@ export function createWriteRefusals(jamf: Pick<JamfDirectory, 'getUserByName'>, 
       try {
         return await jamfConflict(err, userName, self);
       } catch (answer) {
-        recordFailure(audit, what, answer, detail);
+        await recordFailure(audit, what, answer, detail);
         throw answer;
       }
     },

@@ -29,7 +29,7 @@ export interface UserWritesDeps {
   names: NameClaims;
   lifecycle: UserLifecycle;
   reads: Pick<UserReads, 'loadLocked' | 'groupNames' | 'tombstoneResource'>;
-  jamfIdFor: (scimId: string, record: UserRecord | null) => number | null;
+  jamfIdFor: (scimId: string, record: UserRecord | null) => Promise<number | null>;
   /** Told of every Jamf user created here, so an import's id list holds it. */
   jamfUsers: Pick<JamfIdList, 'added'>;
   now: () => string;
@@ -40,19 +40,19 @@ export interface UserWritesDeps {
 export function createUserWrites(deps: UserWritesDeps) {
   const { jamf, store, withLock, names, lifecycle, reads } = deps;
 
-  function assertUserNameFree(userName: string, exceptScimId?: string) {
-    const taken = store.findUsersByUserName(userName).find((r) => r.scimId !== exceptScimId && r.status !== 'active');
+  async function assertUserNameFree(userName: string, exceptScimId?: string): Promise<void> {
+    const taken = (await store.findUsersByUserName(userName)).find((r) => r.scimId !== exceptScimId && r.status !== 'active');
     if (taken) throw conflict(`userName "${userName}" is already taken by an inactive user`);
   }
 
-  const claimedByAnyone = (id: number) => store.getUserByJamfId(id) !== null;
+  const claimedByAnyone = async (id: number) => (await store.getUserByJamfId(id)) !== null;
 
   const { subject, failed } = createWriteRefusals(jamf, deps.audit);
 
   async function create(user: ScimObject, ctx: ResourceContext): Promise<ScimObject> {
     const userName = user.userName as string;
     return names.withNames([userName], async () => {
-      assertUserNameFree(userName);
+      await assertUserNameFree(userName);
       const write = toJamfWrite(user);
       const stamp = deps.now();
       const base = {
@@ -66,8 +66,8 @@ export function createUserWrites(deps: UserWritesDeps) {
       if (user.active === false) {
         // Created inactive: nothing goes to Jamf until the IdP activates the user.
         const record: UserRecord = { ...base, scimId: crypto.randomUUID(), jamfId: null, status: 'inactive', writtenFullName: null };
-        store.putUser(record);
-        recordSuccess(deps.audit, subject('user.created', record.scimId, userName, null), { active: false });
+        await store.putUser(record);
+        await recordSuccess(deps.audit, subject('user.created', record.scimId, userName, null), { active: false });
         return reads.tombstoneResource(record, ctx);
       }
       const absentBefore = names.takeAbsent(userName);
@@ -81,9 +81,9 @@ export function createUserWrites(deps: UserWritesDeps) {
       deps.jamfUsers.added(jamfId);
       const record: UserRecord = { ...base, scimId: String(jamfId), jamfId, status: 'active', writtenFullName: write.fullName };
       // One commit for the row and its audit entry: a write per SCIM request, not two.
-      store.transaction(() => {
-        store.putUser(record);
-        recordSuccess(deps.audit, subject('user.created', record.scimId, userName, jamfId));
+      await store.transaction(async () => {
+        await store.putUser(record);
+        await recordSuccess(deps.audit, subject('user.created', record.scimId, userName, jamfId));
       });
       deps.emit('created');
       const jamfUser: JamfUser = { id: jamfId, ...write, managedAppleId: '', groups: [] };
@@ -104,7 +104,7 @@ export function createUserWrites(deps: UserWritesDeps) {
       const deactivating = next.active === false;
       const touched = renamed ? [jamfUser.name, userName] : deactivating ? [jamfUser.name] : [];
       return names.withNames(touched, async () => {
-        if (renamed) assertUserNameFree(userName, scimId);
+        if (renamed) await assertUserNameFree(userName, scimId);
         const stamp = deps.now();
         const externalId = next.externalId === undefined || next.externalId === null ? null : String(next.externalId);
         // A tombstone keeps everything the user showed, derived name parts included: its Jamf
@@ -130,7 +130,7 @@ export function createUserWrites(deps: UserWritesDeps) {
           const staticGroups = lifecycle.keptGroups(jamfUser.groups.filter((g) => !g.isSmart).map((g) => g.id));
           // Everything Jamf holds beyond the SCIM fields goes into the tombstone, for the reactivation.
           const pending: UserRecord = { ...nextRecord, status: 'deactivating', groupIds: staticGroups, jamfSnapshot: snapshotOf(jamfUser) };
-          store.putUser(pending);
+          await store.putUser(pending);
           const done = await lifecycle.finishDeactivation(pending);
           return userFromTombstone(done, ctx, new Map(jamfUser.groups.map((g) => [g.id, g.name])));
         }
@@ -149,9 +149,9 @@ export function createUserWrites(deps: UserWritesDeps) {
         }
         // A change Jamf needed no write for (externalId, attributes Jamf has no field for) is the
         // store's alone and not audited; one that changed Jamf commits with its entry.
-        store.transaction(() => {
-          store.putUser(nextRecord);
-          if (changed.length > 0) recordSuccess(deps.audit, what, detail);
+        await store.transaction(async () => {
+          await store.putUser(nextRecord);
+          if (changed.length > 0) await recordSuccess(deps.audit, what, detail);
         });
         const updated: JamfUser = { ...jamfUser, ...write };
         return userFromJamf(updated, nextRecord, ctx, { withGroups: true });
@@ -168,7 +168,7 @@ export function createUserWrites(deps: UserWritesDeps) {
     const reactivating = next.active === true;
     const touched = renamed ? [record.userName, userName] : reactivating ? [userName] : [];
     return names.withNames(touched, async () => {
-      if (renamed) assertUserNameFree(userName, record.scimId);
+      if (renamed) await assertUserNameFree(userName, record.scimId);
       const externalId = next.externalId === undefined || next.externalId === null ? null : String(next.externalId);
       const updated: UserRecord = {
         ...record,
@@ -179,18 +179,18 @@ export function createUserWrites(deps: UserWritesDeps) {
       };
       if (!reactivating) {
         // Changes while inactive touch only the tombstone (design.md §4).
-        store.putUser(updated);
+        await store.putUser(updated);
         return reads.tombstoneResource(updated, ctx);
       }
       const pending: UserRecord = { ...updated, status: 'reactivating', jamfId: null };
-      store.putUser(pending);
+      await store.putUser(pending);
       let finished: Awaited<ReturnType<UserLifecycle['finishReactivation']>>;
       try {
         finished = await lifecycle.finishReactivation(pending, false);
       } catch (err) {
         // A refused reactivation (userName taken in Jamf) applies nothing, also not the request's
         // other changes; an unavailable Jamf leaves `pending` for the next request to complete.
-        if (err instanceof ScimError && err.status === 409) store.putUser(record);
+        if (err instanceof ScimError && err.status === 409) await store.putUser(record);
         throw err;
       }
       const { record: done, jamfUser, groups } = finished;
@@ -207,8 +207,8 @@ export function createUserWrites(deps: UserWritesDeps) {
 
   async function remove(scimId: string): Promise<void> {
     return withLock(scimId, async () => {
-      const record = store.getUser(scimId);
-      const jamfId = deps.jamfIdFor(scimId, record);
+      const record = await store.getUser(scimId);
+      const jamfId = await deps.jamfIdFor(scimId, record);
       if (record === null && jamfId === null) throw notFound(`User ${scimId} not found`);
       const what = subject('user.deleted', scimId, record?.userName ?? null, jamfId);
       if (jamfId !== null) {
@@ -216,15 +216,15 @@ export function createUserWrites(deps: UserWritesDeps) {
           await jamf.deleteUser(jamfId);
         } catch (err) {
           if (!isJamfError(err, 'not_found')) {
-            recordFailure(deps.audit, what, err);
+            await recordFailure(deps.audit, what, err);
             throw fromJamfError(err);
           }
           if (record === null) throw notFound(`User ${scimId} not found`);
         }
       }
-      if (record) store.deleteUser(scimId);
+      if (record) await store.deleteUser(scimId);
       deps.emit('deleted');
-      recordSuccess(deps.audit, what, record === null || record.status === 'active' ? undefined : { tombstone: true });
+      await recordSuccess(deps.audit, what, record === null || record.status === 'active' ? undefined : { tombstone: true });
     });
   }
 

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { AuditEntry, AuditPage, AuditQuery, AuditStore, NewAuditEntry } from '../audit/types.js';
 import { foldName } from '../scim/name-fold.js';
+import type { WriteGate } from './sqlite-gate.js';
 
 interface AuditRow {
   seq: number;
@@ -118,12 +119,17 @@ export function auditSql(q: AuditQuery): { list: string; count: string; params: 
  * process, and one lost to a power cut loses no state, only its record. Inside a store
  * transaction it commits with that transaction.
  */
-export function createSqliteAuditStore(db: Database): AuditStore {
+export function createSqliteAuditStore(db: Database, gate: WriteGate): AuditStore {
   const insert = db.prepare(
     `INSERT INTO audit (time, request_id, credential, action, resource_type, scim_id, name, name_key, jamf_ids, members, outcome, detail, jamf_calls)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // The oldest first, by the time index, so a batch deletes what retention would delete first.
+  const insertWithSeq = db.prepare(
+    `INSERT INTO audit (seq, time, request_id, credential, action, resource_type, scim_id, name, name_key, jamf_ids, members, outcome, detail, jamf_calls)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const scan = db.prepare<[number, number], AuditRow>(`SELECT ${COLUMNS} FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`);
   const prune = db.prepare<[string, number]>('DELETE FROM audit WHERE seq IN (SELECT seq FROM audit WHERE time < ? ORDER BY time LIMIT ?)');
 
   const statements = new Map<string, Statement>();
@@ -137,27 +143,31 @@ export function createSqliteAuditStore(db: Database): AuditStore {
     return statement;
   }
 
-  return {
-    append(e: NewAuditEntry): number {
-      const info = insert.run(
-        e.time,
-        e.requestId,
-        e.credential,
-        e.action,
-        e.resourceType,
-        e.scimId,
-        e.name,
-        e.name === null ? null : foldName(e.name),
-        list(e.jamfIds),
-        list(e.members),
-        e.outcome,
-        e.detail === null ? null : JSON.stringify(e.detail),
-        list(e.jamfCalls),
-      );
-      return Number(info.lastInsertRowid);
-    },
+  const values = (e: NewAuditEntry) =>
+    [
+      e.time,
+      e.requestId,
+      e.credential,
+      e.action,
+      e.resourceType,
+      e.scimId,
+      e.name,
+      e.name === null ? null : foldName(e.name),
+      list(e.jamfIds),
+      list(e.members),
+      e.outcome,
+      e.detail === null ? null : JSON.stringify(e.detail),
+      list(e.jamfCalls),
+    ] as const;
+  const importAll = db.transaction((entries: readonly AuditEntry[]) => {
+    for (const e of entries) insertWithSeq.run(e.seq, ...values(e));
+  });
 
-    query(q: AuditQuery): AuditPage {
+  // Reads answer at once; writes pass the store's gate, so none lands in another request's open transaction.
+  return {
+    append: async (e: NewAuditEntry): Promise<number> => gate.write(() => Number(insert.run(...values(e)).lastInsertRowid)),
+
+    async query(q: AuditQuery): Promise<AuditPage> {
       const { list: listSql, count: countSql, params, limit } = auditSql(q);
       const rows = prepared(listSql).all(params) as AuditRow[];
       const total = prepared(countSql).pluck().get(params) as number;
@@ -166,8 +176,12 @@ export function createSqliteAuditStore(db: Database): AuditStore {
       return { entries, total, next: more ? (entries[entries.length - 1] as AuditEntry).seq : null };
     },
 
-    pruneOlderThan(time: string, batch: number): number {
-      return prune.run(instant(time), Math.max(1, Math.trunc(batch))).changes;
-    },
+    pruneOlderThan: async (time: string, batch: number): Promise<number> =>
+      gate.write(() => prune.run(instant(time), Math.max(1, Math.trunc(batch))).changes),
+
+    scan: async (after: number, limit: number): Promise<AuditEntry[]> => scan.all(after, limit).map(toEntry),
+
+    // AUTOINCREMENT continues above the highest seq inserted, so later appends follow the imported ones.
+    importEntries: async (entries: readonly AuditEntry[]): Promise<void> => gate.write(() => importAll(entries)),
   };
 }

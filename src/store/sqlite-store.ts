@@ -1,15 +1,16 @@
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { GroupRecord, StateStore, UserRecord } from '../provisioning/ports.js';
+import type { GroupRecord, StateStore, StoreScan, UserRecord } from '../provisioning/ports.js';
 import { foldName } from '../scim/name-fold.js';
 import { migrate } from './migrations.js';
 import { type ChangeCounter, type GroupRow, type UserRow, toGroup, toUser, toListedUser, userColumns, userParams } from './rows.js';
 import type { AuditStore } from '../audit/types.js';
 import { createSqliteAuditStore } from './audit-sqlite.js';
+import { createWriteGate } from './sqlite-gate.js';
 
 /** The state store with the audit trail kept in the same file, and its connection (backups, tests). */
-export type SqliteStateStore = StateStore & { audit: AuditStore; db: Database.Database };
+export type SqliteStateStore = StateStore & StoreScan & ChangeCounter & { audit: AuditStore; db: Database.Database; kind: 'sqlite' };
 
 /** `PRAGMA synchronous` as SQLite reports it: 1 NORMAL, 2 FULL. */
 export type Synchronous = 'NORMAL' | 'FULL';
@@ -79,6 +80,10 @@ export function openSqliteStore(stateUrl: string, options: SqliteStoreOptions = 
       `SELECT ${userColumns()} FROM users WHERE status <> 'active' ORDER BY CAST(scim_id AS INTEGER), scim_id LIMIT ? OFFSET ?`,
     ),
     countTombstones: db.prepare<[], number>("SELECT COUNT(*) FROM users WHERE status <> 'active'").pluck(),
+    // The partial index users_pending (migrations.ts).
+    pending: raw<[]>(`SELECT ${userColumns()} FROM users WHERE status IN ('deactivating', 'reactivating') ORDER BY scim_id`),
+    scanUsers: raw<[string, number]>(`SELECT ${userColumns()} FROM users WHERE scim_id > ? ORDER BY scim_id LIMIT ?`),
+    scanGroups: db.prepare<[string, number], GroupRow>('SELECT * FROM groups WHERE scim_id > ? ORDER BY scim_id LIMIT ?'),
     // Rows changed by this connection since it opened (any table, rolled-back writes included);
     // it touches no table, so it costs no read transaction (0.1 µs against 3-4 µs for a point read).
     changes: db.prepare<[], number>('SELECT total_changes()').pluck(),
@@ -126,25 +131,28 @@ export function openSqliteStore(stateUrl: string, options: SqliteStoreOptions = 
     fn();
     observe();
   });
+  const gate = createWriteGate(db);
   /** A durable write inside store.transaction: that transaction's end syncs. */
   let pendingSync = false;
 
   /** Runs one write as its own transaction, or as part of the caller's. */
-  function write(durable: boolean, fn: () => void): void {
-    if (db.inTransaction) {
+  async function write(durable: boolean, fn: () => void): Promise<void> {
+    if (gate.inside()) {
       fn();
       if (durable) pendingSync = true;
       return;
     }
-    // SQLite refuses to change the safety level inside a transaction: it is set around it. Not
-    // by a prepared statement: SQLite applies this pragma when it compiles it, not when it runs.
-    if (!durable) return inTransaction(fn);
-    db.exec('PRAGMA synchronous = FULL');
-    try {
-      inTransaction(fn);
-    } finally {
-      db.exec('PRAGMA synchronous = NORMAL');
-    }
+    await gate.write(() => {
+      // SQLite refuses to change the safety level inside a transaction: it is set around it. Not
+      // by a prepared statement: SQLite applies this pragma when it compiles it, not when it runs.
+      if (!durable) return inTransaction(fn);
+      db.exec('PRAGMA synchronous = FULL');
+      try {
+        inTransaction(fn);
+      } finally {
+        db.exec('PRAGMA synchronous = NORMAL');
+      }
+    });
   }
 
   const writeUser = (r: UserRecord) => {
@@ -155,68 +163,73 @@ export function openSqliteStore(stateUrl: string, options: SqliteStoreOptions = 
     q.putUser.run(params);
   };
 
-  const store: StateStore & ChangeCounter = {
-    getUser: (id) => {
+  // Reads answer at once: the port is asynchronous for the PostgreSQL store's sake.
+  const store: StateStore & StoreScan & ChangeCounter = {
+    getUser: async (id) => {
       const r = q.getUser.get(id);
       return r ? toUser(r) : null;
     },
-    getUserByJamfId: (jamfId) => {
+    getUserByJamfId: async (jamfId) => {
       const r = q.getUserByJamfId.get(jamfId);
       return r ? toUser(r) : null;
     },
     // Its callers only show these records (lists, group members): `attributes` is shared and frozen (rows.ts).
-    getUsersByJamfIds: (ids) => {
+    getUsersByJamfIds: async (ids) => {
       const out = new Map<number, UserRecord>();
       if (ids.length === 0) return out;
       for (const r of q.usersByJamfIds.all(JSON.stringify(ids))) if (r[1] !== null) out.set(r[1], toListedUser(r));
       return out;
     },
-    findUsersByUserName: (userName) => q.byUserName.all(foldName(userName)).map(toUser),
-    findUsersByExternalId: (externalId) => q.byExternalId.all(externalId).map(toUser),
-    listTombstones: (offset, limit) => q.tombstones.all(limit, offset).map(toUser),
-    countTombstones: () => q.countTombstones.get() ?? 0,
+    findUsersByUserName: async (userName) => q.byUserName.all(foldName(userName)).map(toUser),
+    findUsersByExternalId: async (externalId) => q.byExternalId.all(externalId).map(toUser),
+    listTombstones: async (offset, limit) => q.tombstones.all(limit, offset).map(toUser),
+    countTombstones: async () => q.countTombstones.get() ?? 0,
+    listPending: async () => q.pending.all().map(toUser),
     changeCount: () => q.changes.get() ?? 0,
-    tombstonesInGroup: (groupId) => q.tombstonesInGroup.all(groupId).map(toUser),
+    tombstonesInGroup: async (groupId) => q.tombstonesInGroup.all(groupId).map(toUser),
     putUser: (r) => write(r.status !== 'active', () => writeUser(r)),
-    deleteUser: (id) => {
+    deleteUser: async (id) => {
       const status = q.statusOf.get(id);
-      write(status !== undefined && status !== 'active', () => q.deleteUser.run(id));
+      await write(status !== undefined && status !== 'active', () => q.deleteUser.run(id));
     },
 
-    getGroup: (id) => {
+    getGroup: async (id) => {
       const r = q.getGroup.get(id);
       return r ? toGroup(r) : null;
     },
-    getGroups: (ids) => {
+    getGroups: async (ids) => {
       const out = new Map<string, GroupRecord>();
       if (ids.length === 0) return out;
       for (const r of q.groupsByIds.all(JSON.stringify(ids))) out.set(r.scim_id, toGroup(r));
       return out;
     },
-    findGroupsByExternalId: (externalId) => q.groupsByExternalId.all(externalId).map(toGroup),
+    findGroupsByExternalId: async (externalId) => q.groupsByExternalId.all(externalId).map(toGroup),
     putGroup: (r) =>
       write(false, () => {
         const params = { scim_id: r.scimId, external_id: r.externalId, created: r.created, last_modified: r.lastModified };
         if (q.touchGroup.run(params).changes === 0) q.putGroup.run(params);
       }),
     deleteGroup: (id) => write(false, () => q.deleteGroup.run(id)),
-    transaction: (fn) => {
+    transaction: async (fn) => {
       // Nested: a savepoint of the outer transaction, whose end decides.
-      if (db.inTransaction) return db.transaction(fn)();
-      pendingSync = false;
-      let result: ReturnType<typeof fn> | undefined;
-      write(false, () => {
-        result = fn();
-      });
+      if (gate.inside()) return gate.transaction(fn, () => undefined);
+      let durable = false;
+      const result = await gate.transaction(async () => {
+        pendingSync = false;
+        const r = await fn();
+        durable = pendingSync;
+        return r;
+      }, observe);
       // The commit above was NORMAL; a FULL commit after it syncs its frames too.
-      if (pendingSync) write(true, () => q.touch.run());
-      pendingSync = false;
-      return result as ReturnType<typeof fn>;
+      if (durable) await write(true, () => q.touch.run());
+      return result;
     },
     checkWritable: () => write(false, () => q.touch.run()),
-    close: () => {
+    scanUsers: async (after, limit) => q.scanUsers.all(after ?? '', limit).map(toUser),
+    scanGroups: async (after, limit) => q.scanGroups.all(after ?? '', limit).map(toGroup),
+    close: async () => {
       if (db.open) db.close();
     },
   };
-  return Object.assign(store, { audit: createSqliteAuditStore(db), db });
+  return Object.assign(store, { audit: createSqliteAuditStore(db, gate), db, kind: 'sqlite' as const });
 }

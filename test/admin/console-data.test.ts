@@ -177,8 +177,8 @@ describe('admin console data', () => {
     const purged = await t.admin('DELETE', `/admin/api/deactivated/${carol}`, { headers: { cookie, 'x-csrf-token': csrf, 'x-request-id': 'purge-req-1' } });
     expect(purged.statusCode).toBe(204);
     expect(t.jamfCalls()).toBe(0);
-    expect(t.store.getUser(carol)).toBeNull();
-    const entry = t.store.audit.query({ action: ['tombstone.purged'], limit: 10 }).entries;
+    expect(await t.store.getUser(carol)).toBeNull();
+    const entry = (await t.store.audit.query({ action: ['tombstone.purged'], limit: 10 })).entries;
     expect(entry).toEqual([
       expect.objectContaining({ action: 'tombstone.purged', scimId: carol, name: 'carol@example.com', credential: 'admin', requestId: 'purge-req-1', outcome: 'success', jamfCalls: [] }),
     ]);

@@ -92,9 +92,9 @@ describe('npm run audit', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jamf-scim-audit-cli-'));
     dirs.push(dir);
     const store = openSqliteStore(join(dir, 'state.db'));
-    store.audit.append(auditEntry({ name: 'alice@example.com', time: '2026-03-01T10:00:00.000Z' }));
-    store.audit.append(auditEntry({ name: 'bob@example.com', scimId: '102', time: '2026-03-02T10:00:00.000Z' }));
-    store.close();
+    await store.audit.append(auditEntry({ name: 'alice@example.com', time: '2026-03-01T10:00:00.000Z' }));
+    await store.audit.append(auditEntry({ name: 'bob@example.com', scimId: '102', time: '2026-03-02T10:00:00.000Z' }));
+    await store.close();
     writeFileSync(join(dir, '.env'), 'STATE_URL=./state.db\n');
 
     const json = await run(['--user', 'BOB@example.com', '--format', 'json'], dir);

@@ -11,9 +11,11 @@ const step: AuditEvent = { action: 'user.deleted', resourceType: 'User', scimId:
 function memoryAudit() {
   const entries: NewAuditEntry[] = [];
   const store: AuditStore = {
-    append: (e) => entries.push(e),
-    query: () => ({ entries: [], total: 0, next: null }),
-    pruneOlderThan: () => 0,
+    append: async (e) => entries.push(e),
+    query: async () => ({ entries: [], total: 0, next: null }),
+    pruneOlderThan: async () => 0,
+    scan: async () => [],
+    importEntries: async () => undefined,
   };
   return { entries, store };
 }
@@ -49,8 +51,10 @@ describe('audit recorder', () => {
       append: () => {
         throw new Error('SQLITE_FULL: database or disk is full');
       },
-      query: () => ({ entries: [], total: 0, next: null }),
-      pruneOlderThan: () => 0,
+      query: async () => ({ entries: [], total: 0, next: null }),
+      pruneOlderThan: async () => 0,
+      scan: async () => [],
+      importEntries: async () => undefined,
     };
     const trail = createAuditTrail({ store, logger, now: () => NOW, onFailure: () => failures++ });
     expect(() => trail.record(step)).not.toThrow();

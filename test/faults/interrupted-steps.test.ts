@@ -29,7 +29,7 @@ async function userInGroup(): Promise<{ id: string; group: string }> {
 }
 
 const jamfUsersNamed = (name: string) => [...t.sim.state.users.values()].filter((u) => u.name === name);
-const storeStatus = (id: string) => t.store.getUser(id)?.status;
+const storeStatus = async (id: string) => (await t.store.getUser(id))?.status;
 
 describe('a reactivation interrupted after Jamf created the user', () => {
   it('stays pending while Jamf cannot be read, then adopts that user: no 409, no second user, groups restored', async () => {
@@ -46,13 +46,13 @@ describe('a reactivation interrupted after Jamf created the user', () => {
       },
     });
     expect((await t.scim('PATCH', `/scim/v2/Users/${id}`, setActive(true))).statusCode).toBe(503);
-    expect(storeStatus(id)).toBe('reactivating');
+    expect(await storeStatus(id)).toBe('reactivating');
 
     // The IdP repeats: Jamf says "duplicate name", and the lookup fails again. Nothing is decided.
     t.sim.setKnobs({ faults: { next: [{ method: 'GET', route: BY_NAME, fault: 503, count: 4 }] } });
     const second = await t.scim('PATCH', `/scim/v2/Users/${id}`, setActive(true));
     expect(second.statusCode, second.body).toBe(503);
-    expect(storeStatus(id)).toBe('reactivating');
+    expect(await storeStatus(id)).toBe('reactivating');
 
     // Jamf is back: the repeat adopts the user Jamf already holds.
     t.sim.setKnobs({ faults: {} });
@@ -60,7 +60,7 @@ describe('a reactivation interrupted after Jamf created the user', () => {
     expect(third.statusCode, third.body).toBe(200);
     expect(third.json()).toMatchObject({ id, active: true, groups: [{ value: group, display: 'Engineering' }] });
     expect(jamfUsersNamed('ada@example.com')).toHaveLength(1);
-    expect(storeStatus(id)).toBe('active');
+    expect(await storeStatus(id)).toBe('active');
     const jamfId = jamfUsersNamed('ada@example.com')[0]?.id as number;
     expect([...(t.sim.state.groups.get(Number(group))?.memberIds ?? [])]).toEqual([jamfId]);
   });
@@ -83,7 +83,7 @@ describe('a deletion whose answer was lost', () => {
 
     const repeat = await t.scim('DELETE', `/scim/v2/Groups/${group}`);
     expect(repeat.statusCode, repeat.body).toBe(204);
-    expect(t.store.getGroup(group)).toBeNull();
+    expect(await t.store.getGroup(group)).toBeNull();
     expect((await t.scim('DELETE', `/scim/v2/Groups/${group}`)).statusCode).toBe(404);
   });
 
@@ -101,7 +101,7 @@ describe('a deletion whose answer was lost', () => {
     expect(jamfUsersNamed('ada@example.com')).toHaveLength(0);
 
     expect((await t.scim('DELETE', `/scim/v2/Users/${id}`)).statusCode).toBe(204);
-    expect(t.store.getUser(id)).toBeNull();
+    expect(await t.store.getUser(id)).toBeNull();
     expect((await t.scim('DELETE', `/scim/v2/Users/${id}`)).statusCode).toBe(404);
   });
 });

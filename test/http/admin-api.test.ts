@@ -35,8 +35,8 @@ describe('admin audit API', () => {
 
   it('answers the entries newest first as JSON that no cache keeps', async () => {
     const t = await adminApp();
-    const first = t.append({ detail: { changed: ['title'] } });
-    const second = t.append({ action: 'user.deactivated', jamfIds: [101] });
+    const first = await t.append({ detail: { changed: ['title'] } });
+    const second = await t.append({ action: 'user.deactivated', jamfIds: [101] });
     const { res, body } = await t.get();
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -52,9 +52,9 @@ describe('admin audit API', () => {
 
   it('filters by user, group, action, outcome and time', async () => {
     const t = await adminApp();
-    const alice = t.append({ time: '2026-03-01T08:00:00.000Z' });
-    const bob = t.append({ scimId: '102', name: 'bob@example.com', time: '2026-03-02T08:00:00.000Z', outcome: 'failure', detail: { error: 'Jamf answered 500', status: 500 } });
-    const added = t.append({ action: 'group.members_added', resourceType: 'Group', scimId: '7', name: 'Staff', members: ['101'], time: '2026-03-03T08:00:00.000Z' });
+    const alice = await t.append({ time: '2026-03-01T08:00:00.000Z' });
+    const bob = await t.append({ scimId: '102', name: 'bob@example.com', time: '2026-03-02T08:00:00.000Z', outcome: 'failure', detail: { error: 'Jamf answered 500', status: 500 } });
+    const added = await t.append({ action: 'group.members_added', resourceType: 'Group', scimId: '7', name: 'Staff', members: ['101'], time: '2026-03-03T08:00:00.000Z' });
     const seqs = async (query: string) => (await t.get(query)).body.entries.map((e) => e.seq);
     expect(await seqs('?user=ALICE@example.com')).toEqual([added, alice]);
     expect(await seqs('?user=102')).toEqual([bob]);
@@ -68,7 +68,7 @@ describe('admin audit API', () => {
 
   it('pages through next and polls for new entries with after', async () => {
     const t = await adminApp();
-    const all = Array.from({ length: 7 }, (_, i) => t.append({ requestId: `r${i}` }));
+    const all = await Promise.all(Array.from({ length: 7 }, (_, i) => t.append({ requestId: `r${i}` })));
     const seen: number[] = [];
     let url = '?count=3';
     for (;;) {
@@ -82,7 +82,7 @@ describe('admin audit API', () => {
 
     const newest = all[all.length - 1] as number;
     expect((await t.get(`?after=${newest}`)).body.entries).toEqual([]);
-    const later = t.append({ requestId: 'later' });
+    const later = await t.append({ requestId: 'later' });
     expect((await t.get(`?after=${newest}`)).body.entries.map((e) => e.requestId)).toEqual(['later']);
     expect(later).toBeGreaterThan(newest);
   });
@@ -151,7 +151,7 @@ describe('admin audit API', () => {
     const store = openSqliteStore(':memory:');
     const app = await buildApp({ jamf, store, logger, bearerTokens: [TOKEN], audit: store.audit, adminToken: ADMIN_TOKEN });
     cleanups.push(() => sim.close(), () => store.close(), () => jamf.close(), () => app.close());
-    store.audit.append(auditEntry());
+    await store.audit.append(auditEntry());
     const get = (url: string, token: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
 
     expect((await get('/admin/api/audit', TOKEN)).statusCode).toBe(401);

@@ -160,6 +160,6 @@ describe('creates of one group name at once', () => {
     t.sim.setKnobs({ faults: { next: [{ method: 'POST', route: JAMF.createGroup.replace('POST ', ''), fault: 500 }] } });
 
     expectScimError(await t.scim('POST', '/scim/v2/Groups', groupBody('Sales')), 409, 'uniqueness');
-    expect(t.store.getGroup(String(byHand))).toBeNull();
+    expect(await t.store.getGroup(String(byHand))).toBeNull();
   });
 });

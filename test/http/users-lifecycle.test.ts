@@ -264,9 +264,9 @@ describe('a failed step is completed by the next request for the user', () => {
   it('the server stopped after the Jamf delete, before recording it: the next request finishes', async () => {
     // The state such a crash leaves: the tombstone written as "deactivating", the Jamf user gone.
     const jamfId = Number(id);
-    const record = t.store.getUser(id);
+    const record = await t.store.getUser(id);
     if (!record) throw new Error('no store row');
-    t.store.putUser({ ...record, status: 'deactivating', groupIds: [eng, ops] });
+    await t.store.putUser({ ...record, status: 'deactivating', groupIds: [eng, ops] });
     t.sim.state.users.delete(jamfId);
     await t.restart();
 
@@ -319,9 +319,9 @@ describe('a failed step is completed by the next request for the user', () => {
   it('the server stopped after Jamf created the user, before recording it: the next request adopts it', async () => {
     await patch(deactivate);
     // The state such a crash leaves: the row marked "reactivating" without a Jamf id, the user in Jamf.
-    const record = t.store.getUser(id);
+    const record = await t.store.getUser(id);
     if (!record) throw new Error('no store row');
-    t.store.putUser({ ...record, status: 'reactivating' });
+    await t.store.putUser({ ...record, status: 'reactivating' });
     t.sim.addUser({ name: USER, fullName: 'Ada Lovelace', email: USER, position: 'Analyst' });
     await t.restart();
 

@@ -81,9 +81,9 @@ describe('a reactivation', () => {
     const id = await createUser(t, 'ada@example.com');
     const group = await createGroup(t, 'Engineering', [id]);
     await setActive(t, id, false);
-    const row = t.store.getUser(id);
+    const row = await t.store.getUser(id);
     const { groups: _groups, ...older } = row?.jamfSnapshot ?? { jamfId: 0, managedAppleId: '', extras: { sites: [], extensionAttributes: [], ldapServer: null, enableCustomPhotoUrl: false, customPhotoUrl: '' } };
-    if (row) t.store.putUser({ ...row, jamfSnapshot: older });
+    if (row) await t.store.putUser({ ...row, jamfSnapshot: older });
     t.resetCalls();
 
     const res = await reactivate(id);

@@ -75,9 +75,9 @@ describe('group writer', () => {
     const fake = heldJamf();
     const writer = writerOver(fake.jamf);
     const order: string[] = [];
-    const first = writer.update(1, { add: [10] }, () => order.push('first applied'));
-    const second = writer.update(1, { add: [11] }, () => order.push('second applied'));
-    const third = writer.update(1, { remove: [12] }, () => order.push('third applied'));
+    const first = writer.update(1, { add: [10] }, async () => void order.push('first applied'));
+    const second = writer.update(1, { add: [11] }, async () => void order.push('second applied'));
+    const third = writer.update(1, { remove: [12] }, async () => void order.push('third applied'));
     const other = writer.update(2, { add: [10] });
 
     (await fake.sent(1)).answer();

@@ -60,8 +60,8 @@ describe('state store backup', () => {
   const live = () => store as StateStore;
 
   it('copies one committed state while another connection keeps writing', async () => {
-    for (let n = 1; n <= 200; n++) live().putUser(n % 4 === 0 ? tombstone(n) : active(n));
-    live().putGroup({ scimId: '7', externalId: 'okta-group-7', created: '2026-01-01T00:00:00.000Z', lastModified: '2026-01-01T00:00:00.000Z' });
+    for (let n = 1; n <= 200; n++) await live().putUser(n % 4 === 0 ? tombstone(n) : active(n));
+    await live().putGroup({ scimId: '7', externalId: 'okta-group-7', created: '2026-01-01T00:00:00.000Z', lastModified: '2026-01-01T00:00:00.000Z' });
 
     // Between steps of a few pages each, the server's connection commits an active user and a
     // tombstone together; SQLite restarts the copy after each, so it ends with every commit.
@@ -77,9 +77,10 @@ describe('state store backup', () => {
         if (writes < 8) {
           writes++;
           const n = 1000 + writes;
-          live().transaction(() => {
-            live().putUser(active(n));
-            live().putUser(tombstone(n + 100));
+          // The SQLite store writes at once: both rows are committed before the copy's next step.
+          void live().transaction(async () => {
+            await await live().putUser(active(n));
+            await await live().putUser(tombstone(n + 100));
           });
         }
       },
@@ -96,15 +97,15 @@ describe('state store backup', () => {
 
     const restored = openSqliteStore(copy);
     try {
-      expect(restored.getUser('1108')).toEqual(tombstone(1108));
-      expect(restored.findUsersByExternalId('okta-1008')).toEqual([active(1008)]);
+      expect(await restored.getUser('1108')).toEqual(tombstone(1108));
+      expect(await restored.findUsersByExternalId('okta-1008')).toEqual([active(1008)]);
     } finally {
-      restored.close();
+      await restored.close();
     }
   });
 
   it('writes the copy 0600 in a new folder 0700, as one file', async () => {
-    live().putUser(tombstone(4));
+    await live().putUser(tombstone(4));
     const umask = process.umask(0);
     try {
       const copy = join(dir, 'new', 'folder', 'copy.db');
@@ -119,7 +120,7 @@ describe('state store backup', () => {
   });
 
   it('refuses to overwrite an existing file unless told to, and never the state file itself', async () => {
-    live().putUser(tombstone(4));
+    await live().putUser(tombstone(4));
     const copy = join(dir, 'copy.db');
     writeFileSync(copy, 'last night’s backup');
     await expect(backupStateStore(statePath, copy)).rejects.toMatchObject({ name: 'BackupError', code: 'exists' });
@@ -135,28 +136,28 @@ describe('state store backup', () => {
   });
 
   it('a restore (stop, copy the backup to STATE_URL, start) gives back the tombstones', async () => {
-    live().putUser(active(1));
-    live().putUser(tombstone(2));
+    await live().putUser(active(1));
+    await live().putUser(tombstone(2));
     const copy = join(dir, 'backups', 'state-backup.db');
     await backupStateStore(statePath, copy);
 
     // The server stops and its state file is lost.
-    live().close();
+    await live().close();
     store = undefined;
     for (const f of readdirSync(join(dir, 'data'))) rmSync(join(dir, 'data', f));
     copyFileSync(copy, statePath);
 
     store = openSqliteStore(statePath);
-    expect(live().getUser('2')).toEqual(tombstone(2));
-    expect(live().findUsersByExternalId('okta-2')).toEqual([tombstone(2)]);
-    expect(live().listTombstones(0, 10).map((u) => u.scimId)).toEqual(['2']);
-    expect(live().getUser('1')).toEqual(active(1));
+    expect(await live().getUser('2')).toEqual(tombstone(2));
+    expect(await live().findUsersByExternalId('okta-2')).toEqual([tombstone(2)]);
+    expect((await live().listTombstones(0, 10)).map((u) => u.scimId)).toEqual(['2']);
+    expect(await live().getUser('1')).toEqual(active(1));
   });
 
   it('keeps no copy of a damaged store and reports what PRAGMA integrity_check found', async () => {
-    live().putUser(active(1));
-    live().putUser(user({ ...active(2), userName: 'marker@example.com', attributes: { userName: 'marker@example.com' } }));
-    live().close();
+    await live().putUser(active(1));
+    await live().putUser(user({ ...active(2), userName: 'marker@example.com', attributes: { userName: 'marker@example.com' } }));
+    await live().close();
     store = undefined;
     // One letter of an index entry changed: the file opens, but the index no longer matches the table.
     const db = new Database(statePath, { readonly: true });
@@ -179,9 +180,9 @@ describe('state store backup', () => {
   });
 
   it('npm run backup reads STATE_URL from .env alone, needing no Jamf credentials, and prints what it copied', async () => {
-    live().putUser(active(1));
-    live().putUser(tombstone(2));
-    live().putUser(tombstone(3));
+    await live().putUser(active(1));
+    await live().putUser(tombstone(2));
+    await live().putUser(tombstone(3));
     writeFileSync(join(dir, '.env'), 'STATE_URL=./data/state.db\n');
     const { code, out, err } = await finish(runEntry('src/backup.ts', ['backups/nightly.db'], dir));
 

@@ -18,13 +18,13 @@ describe('SQLite state store durability', () => {
     path = join(dir, 'state.db');
     store = openSqliteStore(path);
   });
-  afterEach(() => {
-    store.close();
+  afterEach(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('commits a row not active in Jamf with synchronous=FULL and every other write with NORMAL', () => {
-    store.close();
+  it('commits a row not active in Jamf with synchronous=FULL and every other write with NORMAL', async () => {
+    await store.close();
     const commits: Synchronous[] = [];
     store = openSqliteStore(path, { onCommit: (level) => commits.push(level) });
     const levelOf = (fn: () => void) => {
@@ -43,50 +43,50 @@ describe('SQLite state store durability', () => {
     expect(levelOf(() => store.putGroup({ scimId: '7', externalId: null, created: 'c', lastModified: 'm' }))).toBe('NORMAL');
     expect(levelOf(() => store.deleteGroup('7'))).toBe('NORMAL');
     expect(levelOf(() => store.deleteUser('1'))).toBe('NORMAL');
-    store.putUser(user({ scimId: '2', jamfId: null, status: 'inactive' }));
+    await store.putUser(user({ scimId: '2', jamfId: null, status: 'inactive' }));
     expect(levelOf(() => store.deleteUser('2'))).toBe('FULL');
     expect(levelOf(() => store.deleteUser('2'))).toBe('NORMAL');
     expect(levelOf(() => store.checkWritable())).toBe('NORMAL');
   });
 
-  it('ends a transaction that wrote a tombstone with a FULL commit, and one that did not with none', () => {
-    store.close();
+  it('ends a transaction that wrote a tombstone with a FULL commit, and one that did not with none', async () => {
+    await store.close();
     const commits: Synchronous[] = [];
     store = openSqliteStore(path, { onCommit: (level) => commits.push(level) });
-    store.transaction(() => {
-      store.putUser(user({ scimId: '2', jamfId: 2, userName: 'b' }));
-      store.putGroup({ scimId: '7', externalId: null, created: 'c', lastModified: 'm' });
+    await store.transaction(async () => {
+      await store.putUser(user({ scimId: '2', jamfId: 2, userName: 'b' }));
+      await store.putGroup({ scimId: '7', externalId: null, created: 'c', lastModified: 'm' });
     });
     expect(commits).toEqual(['NORMAL']);
     commits.length = 0;
-    store.transaction(() => {
-      store.putUser(user({ status: 'inactive', jamfId: null, groupIds: [7] }));
-      store.transaction(() => store.putUser(user({ scimId: '3', jamfId: 3, userName: 'c' })));
+    await store.transaction(async () => {
+      await store.putUser(user({ status: 'inactive', jamfId: null, groupIds: [7] }));
+      await store.transaction(() => store.putUser(user({ scimId: '3', jamfId: 3, userName: 'c' })));
     });
     expect(commits.at(-1)).toBe('FULL');
-    expect(store.getUser('1')?.groupIds).toEqual([7]);
+    expect((await store.getUser('1'))?.groupIds).toEqual([7]);
   });
 
-  it('returns to NORMAL after a durable write that fails', () => {
-    store.close();
+  it('returns to NORMAL after a durable write that fails', async () => {
+    await store.close();
     const commits: Synchronous[] = [];
     store = openSqliteStore(path, { onCommit: (level) => commits.push(level) });
-    expect(() => store.putUser(user({ status: 'gone' as UserRecord['status'] }))).toThrow(/CHECK/);
-    store.putUser(user());
+    await expect(store.putUser(user({ status: 'gone' as UserRecord['status'] }))).rejects.toThrow(/CHECK/);
+    await store.putUser(user());
     expect(commits).toEqual(['NORMAL']);
   });
 
-  it('has a NORMAL commit in its files when the write returns, so a crashed process keeps it', () => {
-    store.putUser(user());
-    store.putUser(user({ attributes: { userName: 'Ada@Example.com', title: 'CTO' }, lastModified: 'later' }));
-    store.putGroup({ scimId: '7', externalId: 'e-7', created: 'c', lastModified: 'm' });
+  it('has a NORMAL commit in its files when the write returns, so a crashed process keeps it', async () => {
+    await store.putUser(user());
+    await store.putUser(user({ attributes: { userName: 'Ada@Example.com', title: 'CTO' }, lastModified: 'later' }));
+    await store.putGroup({ scimId: '7', externalId: 'e-7', created: 'c', lastModified: 'm' });
     // Copied while the store is open: nothing was checkpointed or closed, as after a kill -9.
     const crashed = join(dir, 'crashed.db');
     copyFileSync(path, crashed);
     copyFileSync(`${path}-wal`, `${crashed}-wal`);
     const reopened = openSqliteStore(crashed);
-    expect(reopened.getUser('1')).toMatchObject({ attributes: { title: 'CTO' }, lastModified: 'later' });
-    expect(reopened.getGroup('7')).toMatchObject({ externalId: 'e-7', lastModified: 'm' });
-    reopened.close();
+    expect(await reopened.getUser('1')).toMatchObject({ attributes: { title: 'CTO' }, lastModified: 'later' });
+    expect(await reopened.getGroup('7')).toMatchObject({ externalId: 'e-7', lastModified: 'm' });
+    await reopened.close();
   });
 });

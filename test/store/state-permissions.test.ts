@@ -22,27 +22,27 @@ describe('state store file permissions', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('creates missing folders 0700 and the state file and its WAL files 0600', () => {
+  it('creates missing folders 0700 and the state file and its WAL files 0600', async () => {
     const path = join(dir, 'data', 'state', 'state.db');
     const store = openSqliteStore(path);
     try {
-      store.putUser(user({ status: 'inactive', jamfId: null }));
+      await store.putUser(user({ status: 'inactive', jamfId: null }));
       expect(modeOf(join(dir, 'data'))).toBe(0o700);
       expect(modeOf(join(dir, 'data', 'state'))).toBe(0o700);
       const files = readdirSync(join(dir, 'data', 'state')).sort();
       expect(files).toEqual(['state.db', 'state.db-shm', 'state.db-wal']);
       for (const f of files) expect({ f, mode: modeOf(join(dir, 'data', 'state', f)) }).toEqual({ f, mode: 0o600 });
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  it('leaves the mode of an existing folder alone (a volume the operator mounted)', () => {
+  it('leaves the mode of an existing folder alone (a volume the operator mounted)', async () => {
     const volume = join(dir, 'volume');
     mkdirSync(volume);
     chmodSync(volume, 0o750);
     const store = openSqliteStore(join(volume, 'state.db'));
-    store.close();
+    await store.close();
     expect(modeOf(volume)).toBe(0o750);
     expect(modeOf(join(volume, 'state.db'))).toBe(0o600);
   });
