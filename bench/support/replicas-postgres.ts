@@ -15,6 +15,11 @@ export interface BenchPostgres {
   readonly source: string;
   /** A new empty database; its URL. */
   createDatabase(): Promise<string>;
+  /**
+   * With BENCH_PG_STATEMENTS=1 (diagnostics, embedded server only): the statements run in the
+   * database at `url`, most called first, from pg_stat_statements; else an empty list.
+   */
+  statements(url: string, top: number): Promise<Array<{ calls: number; totalMs: number; query: string }>>;
   close(): Promise<void>;
 }
 
@@ -47,7 +52,10 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
       persistent: false,
       // initdb refuses to run as root; the package then runs it as a user it creates.
       createPostgresUser: true,
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+      postgresFlags: [
+        '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200',
+        ...(process.env.BENCH_PG_STATEMENTS === '1' ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : []),
+      ],
       onLog: () => undefined,
       onError: () => undefined,
     });
@@ -62,11 +70,12 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
   }
   let seq = 0;
   const created: string[] = [];
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
+  const statementsOn = process.env.BENCH_PG_STATEMENTS === '1' && source !== 'TEST_DATABASE_URL';
+  const admin = async <R extends pg.QueryResultRow>(sql: string, url = adminUrl, params: unknown[] = []) => {
+    const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
-      await client.query(sql);
+      return await client.query<R>(sql, params);
     } finally {
       await client.end();
     }
@@ -79,7 +88,19 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
       created.push(name);
       const url = new URL(adminUrl);
       url.pathname = `/${name}`;
+      if (statementsOn) await admin('CREATE EXTENSION IF NOT EXISTS pg_stat_statements', url.toString());
       return url.toString();
+    },
+    async statements(url, top) {
+      if (!statementsOn) return [];
+      const res = await admin<{ calls: string; total: number; query: string }>(
+        `SELECT calls, total_exec_time AS total, query FROM pg_stat_statements
+         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+         ORDER BY calls DESC LIMIT $1`,
+        url,
+        [top],
+      );
+      return res.rows.map((r) => ({ calls: Number(r.calls), totalMs: r.total, query: r.query.replace(/\s+/g, ' ').slice(0, 110) }));
     },
     async close() {
       for (const name of created.splice(0)) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -24,6 +24,13 @@ export interface PgCoordinationOptions {
   now?: () => number;
   /** How often a waiter retries besides waking on NOTIFY (default: leaseMs / 15, at most 1 s). */
   pollMs?: number;
+  /**
+   * How long an idle Jamf slot waits for this replica's next call before it goes to a waiting
+   * replica (default 5 ms: a request's next call follows within a millisecond or two).
+   */
+  lingerMs?: number;
+  /** How long a replica with no Jamf call queued stays in the budget's waiting line (default 50 ms). */
+  holdMs?: number;
   logger?: CoordLog;
 }
 
@@ -40,6 +47,8 @@ export interface PgCoordination extends Coordination {
 export function createPgCoordination(pool: pg.Pool, options: PgCoordinationOptions = {}): PgCoordination {
   const leaseMs = options.leaseMs ?? 15_000;
   const pollMs = options.pollMs ?? Math.min(1000, Math.max(10, Math.floor(leaseMs / 15)));
+  const lingerMs = options.lingerMs ?? 5;
+  const holdMs = options.holdMs ?? 50;
   const log = options.logger ?? silentLog;
   const now = options.now ?? Date.now;
   // Unique per process start: a restarted replica with the same id must not renew the leases its
@@ -95,7 +104,7 @@ export function createPgCoordination(pool: pg.Pool, options: PgCoordinationOptio
     waiting: () => locks.waiting(),
     jamfLimiter(max) {
       limiterCount += 1;
-      const limiter = createSharedLimiter({ ...ctx, pollMs, listener, db }, `${holder}#${limiterCount}`, max);
+      const limiter = createSharedLimiter({ ...ctx, pollMs, listener, db, lingerMs, holdMs }, `${holder}#${limiterCount}`, max);
       limiters.add(limiter);
       return limiter;
     },

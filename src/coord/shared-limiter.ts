@@ -8,8 +8,14 @@
  * heartbeat) for the next one. Once other replicas announce that they wait (a row and a NOTIFY), a
  * holder gives idle slots back and hands busy ones to the waiter holding the fewest, until it holds
  * no more than its share (budget-share.ts).
+ *
+ * A slot whose task finished with nothing queued here stays `lingerMs` before it goes to a waiting
+ * replica: the request that just made the call usually makes its next one within that time, and
+ * a hand-over costs a statement and a NOTIFY, while the slot is in use by nobody.
  */
 import type { Limiter, LimiterStats } from '../jamf/limiter.js';
+import { createWaitingLine } from './budget-line.js';
+import { createHeldSlots } from './budget-slots.js';
 import { passBound, type Slot } from './budget-share.js';
 import { BUDGET_CHANNEL, type BudgetStatements } from './pg-budget.js';
 import type { Listener } from './pg-listener.js';
@@ -27,6 +33,10 @@ export interface SharedLimiter extends Limiter {
 
 export interface SharedLimiterContext extends LeaseContext {
   pollMs: number;
+  /** How long an idle slot waits for a call of this replica before going to a waiting one. */
+  lingerMs: number;
+  /** How long a replica with nothing queued stays in the waiting line (budget-line.ts). */
+  holdMs: number;
   listener: Listener;
   db: BudgetStatements;
 }
@@ -34,89 +44,61 @@ export interface SharedLimiterContext extends LeaseContext {
 export function createSharedLimiter(ctx: SharedLimiterContext, holder: string, max: number): SharedLimiter {
   if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxConcurrency must be a positive integer, got ${max}`);
   const { db, log, now, leaseMs } = ctx;
-  const slots = new Map<number, Slot>();
+  const held = createHeldSlots({ db, log, now, leaseMs }, holder);
+  const { slots, usable, giveBack, lose } = held;
   const queue: Waiter[] = [];
-  const remote = new Map<string, number>();
+  const line = createWaitingLine({ db, log, now, leaseMs, holdMs: ctx.holdMs, queued: () => queue.length }, holder);
   let running = 0;
-  let inTransit = 0;
   let acquiring = false;
   let starved = false;
-  let announced = false;
   let closed = false;
 
-  // Two missed heartbeats leave a third of the lease: no new call starts on the slot then, so the
-  // calls already on it can finish before another replica may take the slot over.
-  const usable = (slot: Slot): boolean => slot.expiresAt - now() > leaseMs / 3;
-
-  const remoteWaiting = (): boolean => {
-    const t = now();
-    for (const [other, until] of remote) if (until <= t) remote.delete(other);
-    return remote.size > 0;
-  };
-
-  const withdraw = (): void => {
-    if (!announced || queue.length > 0) return;
-    announced = false;
-    db.withdraw(holder).catch((err: unknown) => log.warn(errorFields(err), 'leaving the Jamf budget waiting line failed; the heartbeat retries'));
-  };
+  const remoteWaiting = (): boolean => line.othersWaiting() > 0;
 
   const failQueue = (err: Error): void => {
     for (const waiter of queue.splice(0)) waiter.reject(err);
-    withdraw();
-  };
-
-  const giveBack = (list: Slot[]): void => {
-    if (list.length === 0) return;
-    for (const slot of list) slots.delete(slot.id);
-    inTransit += list.length;
-    db.release(holder, list.map((s) => s.id))
-      .catch((err: unknown) => log.warn(errorFields(err), 'Jamf budget slot release failed; the slots return when their lease runs out'))
-      .finally(() => {
-        inTransit -= list.length;
-      });
-  };
-
-  const lose = (slot: Slot): void => {
-    slots.delete(slot.id);
-    log.error({ slot: slot.id }, 'Jamf budget slot lease could not be renewed in time; the slot is given up and no call starts on it');
-    // Holder-checked: frees the row only if no other replica has taken it over yet.
-    db.release(holder, [slot.id]).catch(() => undefined);
+    line.leave();
   };
 
   const startNext = (slot: Slot): void => {
     const waiter = queue.shift() as Waiter;
     slot.busy = true;
     waiter.start(slot);
-    if (queue.length === 0) withdraw();
+    if (queue.length === 0) line.idle();
   };
 
+  const linger = (slot: Slot): void =>
+    held.linger(slot, ctx.lingerMs, () => {
+      if (closed || slot.busy || !remoteWaiting()) return;
+      if (!usable(slot)) return lose(slot);
+      pass(slot, max);
+    });
+
   /**
-   * A slot with no task on it: the next local task; else, while others wait, straight to one of
-   * them (one statement, rather than a release all of them race to acquire); else kept idle.
+   * A slot with no task on it: the next local task; else, while others wait, after `lingerMs`
+   * straight to one of them (one statement, rather than a release all of them race to acquire);
+   * else kept idle.
    */
   const place = (slot: Slot, handOff = true): void => {
     if (queue.length > 0) startNext(slot);
     else if (closed) giveBack([slot]);
-    else if (remoteWaiting()) {
-      if (handOff) pass(slot, max);
-      else giveBack([slot]);
-    } else slot.idleSince = now();
+    else if (!remoteWaiting()) slot.idleSince = now();
+    else if (handOff) linger(slot);
+    else giveBack([slot]);
   };
 
   function pass(slot: Slot, receiverMax: number): void {
     slots.delete(slot.id);
-    inTransit += 1;
     slot.turns = 0;
     const t = now();
-    db.pass(holder, slot.id, receiverMax, t, t + leaseMs)
+    held
+      .moving(1, () => db.pass(holder, slot.id, receiverMax, t, t + leaseMs))
       .then((given) => {
-        inTransit -= 1;
         if (given !== null) return pump();
         slots.set(slot.id, slot);
         place(slot, false);
       })
       .catch((err: unknown) => {
-        inTransit -= 1;
         log.warn({ slot: slot.id, ...errorFields(err) }, 'Jamf budget slot hand-over failed; the slot returns when its lease runs out');
         pump();
       });
@@ -130,7 +112,7 @@ export function createSharedLimiter(ctx: SharedLimiterContext, holder: string, m
       return pump();
     }
     if (queue.length > 0 && !closed && remoteWaiting()) {
-      const bound = passBound(slots.size, remote.size, max, slot.turns);
+      const bound = passBound(slots.size, line.othersWaiting(), max, slot.turns);
       if (bound !== undefined) return pass(slot, bound);
     }
     slot.turns += 1;
@@ -139,7 +121,7 @@ export function createSharedLimiter(ctx: SharedLimiterContext, holder: string, m
 
   const adopt = (id: number): void => {
     if (slots.has(id)) return;
-    const slot: Slot = { id, expiresAt: now() + leaseMs, busy: false, turns: 0, idleSince: now() };
+    const slot = held.fresh(id);
     slots.set(id, slot);
     if (slots.size > max) giveBack([slot]);
     else place(slot);
@@ -147,7 +129,7 @@ export function createSharedLimiter(ctx: SharedLimiterContext, holder: string, m
 
   function pump(): void {
     if (acquiring || starved || closed || queue.length === 0) return;
-    const want = Math.min(queue.length, max - slots.size - inTransit);
+    const want = Math.min(queue.length, max - slots.size - held.inTransit());
     if (want <= 0) return;
     acquiring = true;
     void (async () => {
@@ -158,13 +140,13 @@ export function createSharedLimiter(ctx: SharedLimiterContext, holder: string, m
         const got = await db.acquire(holder, max, want, listening, t, t + leaseMs);
         for (const id of got.slots) {
           if (slots.has(id)) continue;
-          const slot: Slot = { id, expiresAt: t + leaseMs, busy: false, turns: 0, idleSince: t };
+          const slot = held.fresh(id, t);
           slots.set(id, slot);
           place(slot);
         }
         starved = got.slots.length < want;
-        if (got.announced) announced = true;
-        withdraw();
+        if (got.announced) line.joined();
+        line.idle();
       } catch (err) {
         log.error(errorFields(err), 'the shared Jamf budget could not be reached');
         failQueue(new CoordinationError('the shared Jamf budget could not be reached', { cause: err }));
@@ -177,14 +159,15 @@ export function createSharedLimiter(ctx: SharedLimiterContext, holder: string, m
 
   const unlisten = ctx.listener.on(BUDGET_CHANNEL, (payload) => {
     const [what, a, b] = payload.split(' ', 3);
-    if (what === 'free' && queue.length > 0) {
+    if (what === 'free') {
+      // Also while nothing is queued: the next call may take the slot without waiting for a poll.
       starved = false;
       pump();
     } else if (what === 'wait' && a !== undefined && a !== holder) {
-      remote.set(a, now() + leaseMs);
+      line.otherJoined(a);
       giveBack([...slots.values()].filter((s) => !s.busy));
     } else if (what === 'done' && a !== undefined) {
-      remote.delete(a);
+      line.otherLeft(a);
     } else if (what === 'give' && b === holder && !closed) {
       adopt(Number(a));
     }
@@ -209,7 +192,8 @@ export function createSharedLimiter(ctx: SharedLimiterContext, holder: string, m
       return Promise.resolve(slot);
     }
     return new Promise<Slot>((start, reject) => {
-      if (queue.length === 0) starved = false;
+      // Still in the waiting line: a slot comes by NOTIFY ('give', 'free'), no statement needed.
+      if (queue.length === 0 && !line.standing()) starved = false;
       if (urgent) queue.unshift({ start, reject });
       else queue.push({ start, reject });
       pump();
@@ -235,23 +219,22 @@ export function createSharedLimiter(ctx: SharedLimiterContext, holder: string, m
       const expiresAt = t + leaseMs;
       const waiting = queue.length > 0;
       const renewed = await db.renew(holder, [...slots.keys()], waiting, t, expiresAt);
-      if (!waiting) announced = false;
+      line.renewed(waiting, renewed.waiters);
       for (const id of renewed.slots) {
         const slot = slots.get(id);
         if (slot !== undefined) slot.expiresAt = expiresAt;
       }
-      remote.clear();
-      for (const other of renewed.waiters) remote.set(other, now() + leaseMs);
       // Idle since before the last heartbeat: nobody here needed them, another replica may.
-      const idle = [...slots.values()].filter((s) => !s.busy && (remote.size > 0 || t - s.idleSince >= leaseMs / 3));
+      const idle = [...slots.values()].filter((s) => !s.busy && (remoteWaiting() || t - s.idleSince >= leaseMs / 3));
       giveBack(idle);
     },
     async close() {
       closed = true;
       clearInterval(poll);
+      line.close();
       unlisten();
       failQueue(new CoordinationError('coordination is closed'));
-      slots.clear();
+      held.close();
       await db.releaseAll(holder);
     },
   };
