@@ -6,6 +6,11 @@
  * Jamf several times one after another, with a little work of its own in between, so its queue
  * empties for a moment between calls. Leaving and joining again on each of those moments cost two
  * statements and two NOTIFYs per Jamf call, as many round trips as the calls themselves.
+ *
+ * The statements that add or remove this replica's row (acquire, withdraw, the heartbeat) run one
+ * at a time, in the order they were asked for: they go over different pool connections, and a
+ * withdraw that overtook a later acquire would leave this replica waiting with no row, so nobody
+ * hands it a slot until the next poll.
  */
 import type { BudgetStatements } from './pg-budget.js';
 import { errorFields, type CoordLog } from './pg-support.js';
@@ -25,6 +30,13 @@ export function createWaitingLine(ctx: WaitingLineContext, holder: string) {
   const others = new Map<string, number>();
   let standing = false;
   let hold: NodeJS.Timeout | undefined;
+  let tail: Promise<unknown> = Promise.resolve();
+
+  const serial = <T>(statement: () => Promise<T>): Promise<T> => {
+    const run = tail.then(statement, statement);
+    tail = run.catch(() => undefined);
+    return run;
+  };
 
   const stopHold = (): void => {
     if (hold !== undefined) clearTimeout(hold);
@@ -36,12 +48,14 @@ export function createWaitingLine(ctx: WaitingLineContext, holder: string) {
     stopHold();
     if (!standing || ctx.queued() > 0) return;
     standing = false;
-    db.withdraw(holder).catch((err: unknown) => log.warn(errorFields(err), 'leaving the Jamf budget waiting line failed; the heartbeat retries'));
+    serial(() => db.withdraw(holder)).catch((err: unknown) => log.warn(errorFields(err), 'leaving the Jamf budget waiting line failed; the heartbeat retries'));
   };
 
   return {
     /** Whether this replica is in the line (a slot may be handed to it). */
     standing: () => standing,
+    /** Runs a statement that touches this replica's row after the ones asked for before it. */
+    serial,
     joined(): void {
       standing = true;
     },

@@ -137,7 +137,7 @@ export function createSharedLimiter(ctx: SharedLimiterContext, holder: string, m
         await db.ensure(max);
         const listening = await ctx.listener.ready();
         const t = now();
-        const got = await db.acquire(holder, max, want, listening, t, t + leaseMs);
+        const got = await line.serial(() => db.acquire(holder, max, want, listening, t, t + leaseMs));
         for (const id of got.slots) {
           if (slots.has(id)) continue;
           const slot = held.fresh(id, t);
@@ -215,10 +215,15 @@ export function createSharedLimiter(ctx: SharedLimiterContext, holder: string, m
     stats: (): LimiterStats => ({ inFlight: running, queued: queue.length }),
     drain: failQueue,
     async renew() {
-      const t = now();
+      let t = now();
+      let waiting = false;
+      const renewed = await line.serial(() => {
+        // Read when the statement runs, after any acquire or withdraw asked for before it.
+        t = now();
+        waiting = queue.length > 0 || line.standing();
+        return db.renew(holder, [...slots.keys()], waiting, t, t + leaseMs);
+      });
       const expiresAt = t + leaseMs;
-      const waiting = queue.length > 0;
-      const renewed = await db.renew(holder, [...slots.keys()], waiting, t, expiresAt);
       line.renewed(waiting, renewed.waiters);
       for (const id of renewed.slots) {
         const slot = slots.get(id);

@@ -239,4 +239,49 @@ describe('the Jamf budget under load', () => {
     expect(statements).toBeLessThan(180 / 4);
     for (const r of replicas) expect(r.errors).toEqual([]);
   });
+  it('is handed a slot at once when it queues a call while its earlier withdraw is still on the way', async () => {
+    // The withdraw and the next acquire go over different pool connections; held back here, the
+    // withdraw would land after the acquire and take away the row that acquire wrote, leaving
+    // the replica waiting with nobody knowing, until the next poll (a minute here).
+    const a = cluster.replica('a', { pollMs: 60_000 });
+    const b = cluster.replica('b', { pollMs: 60_000, holdMs: 0 });
+    const withdrawn = deferred();
+    let withdrawSent = false;
+    const query = b.pool.query.bind(b.pool) as (...args: unknown[]) => Promise<unknown>;
+    (b.pool as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = async (...args: unknown[]) => {
+      if (typeof args[0] === 'string' && args[0].includes('DELETE FROM coord_jamf_waiters WHERE holder = $1 RETURNING holder)')) {
+        withdrawSent = true;
+        await withdrawn.promise;
+      }
+      return query(...args);
+    };
+    const la = a.coord.jamfLimiter(1);
+    const lb = b.coord.jamfLimiter(1);
+    const first = deferred();
+    const a1 = la.run(() => first.promise);
+    await until(() => la.stats().inFlight === 1);
+    // b waits in line; a's slot comes to b once a's call is done, and b's queue then empties.
+    const b1 = lb.run(async () => undefined);
+    await until(() => lb.stats().queued === 1);
+    first.resolve();
+    await Promise.all([a1, b1]);
+    await until(() => withdrawSent);
+    // a takes the slot back (b gives idle slots to a replica that waits) and holds it.
+    const second = deferred();
+    const a2 = la.run(() => second.promise);
+    await until(() => la.stats().inFlight === 1);
+    let ran = false;
+    const b2 = lb.run(async () => {
+      ran = true;
+    });
+    await until(() => lb.stats().queued === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    withdrawn.resolve();
+    second.resolve();
+    await a2;
+    const stalled = new Promise<'stalled'>((resolve) => setTimeout(() => resolve('stalled'), 3000).unref());
+    expect(await Promise.race([b2.then(() => 'ran'), stalled])).toBe('ran');
+    expect(ran).toBe(true);
+    expect([...a.errors, ...b.errors]).toEqual([]);
+  });
 });
