@@ -3,6 +3,13 @@
  * lease runs out. Taking one is a single statement that inserts the row or takes over a lease
  * that ran out, so two replicas racing for a key cannot both win (INSERT … ON CONFLICT locks the
  * conflicting row and re-checks the condition).
+ *
+ * With a channel (coord_locks), a take that finds the key held marks the row `waited`, and only a
+ * release of a marked row sends the NOTIFY: most keys are never contended, and PostgreSQL commits
+ * the transactions that notify one at a time (a database-wide lock held through the commit's
+ * flush, `PreCommit_Notify` in src/backend/commands/async.c), so a NOTIFY per release would queue
+ * every replica's releases behind each other. A waiter marks the row on each failed attempt, so
+ * of several waiters the ones that lost the race after a release are still announced.
  */
 import type { LeaseContext } from './pg-support.js';
 
@@ -28,7 +35,21 @@ export interface LeaseKeeper {
 
 export function createLeaseKeeper(ctx: LeaseContext, table: LeaseTable, holder: string, channel?: string): LeaseKeeper {
   const held = new Map<string, HeldLease>();
-  const gone = channel === undefined ? 'SELECT key FROM gone' : `SELECT pg_notify('${channel}', md5(key)) FROM gone`;
+  const gone = channel === undefined ? 'SELECT key FROM gone' : `SELECT pg_notify('${channel}', md5(key)) FROM gone WHERE waited`;
+  const returning = channel === undefined ? 'key' : 'key, waited';
+  const free = `(${table}.expires_at <= $4 OR ${table}.holder = EXCLUDED.holder)`;
+  const takeSql =
+    channel === undefined
+      ? `INSERT INTO ${table} (key, holder, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+         WHERE ${free}
+         RETURNING key`
+      : `INSERT INTO ${table} (key, holder, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO UPDATE SET
+           holder = CASE WHEN ${free} THEN EXCLUDED.holder ELSE ${table}.holder END,
+           expires_at = CASE WHEN ${free} THEN EXCLUDED.expires_at ELSE ${table}.expires_at END,
+           waited = NOT ${free}
+         RETURNING key, holder = $2 AS taken`;
 
   return {
     // Our own row can only be left from a release that failed: the in-process lock in front
@@ -36,21 +57,16 @@ export function createLeaseKeeper(ctx: LeaseContext, table: LeaseTable, holder: 
     async take(key) {
       const t = ctx.now();
       const expiresAt = t + ctx.leaseMs;
-      const res = await ctx.pool.query(
-        `INSERT INTO ${table} (key, holder, expires_at) VALUES ($1, $2, $3)
-         ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-         WHERE ${table}.expires_at <= $4 OR ${table}.holder = EXCLUDED.holder
-         RETURNING key`,
-        [key, holder, expiresAt, t],
-      );
-      if (res.rowCount === 0) return false;
+      const res = await ctx.pool.query<{ key: string; taken?: boolean }>(takeSql, [key, holder, expiresAt, t]);
+      const row = res.rows[0];
+      if (row === undefined || row.taken === false) return false;
       held.set(key, { expiresAt });
       return true;
     },
     async release(key) {
       held.delete(key);
       await ctx.pool.query(
-        `WITH gone AS (DELETE FROM ${table} WHERE key = $1 AND holder = $2 RETURNING key)
+        `WITH gone AS (DELETE FROM ${table} WHERE key = $1 AND holder = $2 RETURNING ${returning})
          ${gone}`,
         [key, holder],
       );
@@ -75,7 +91,7 @@ export function createLeaseKeeper(ctx: LeaseContext, table: LeaseTable, holder: 
     async releaseAll() {
       held.clear();
       await ctx.pool.query(
-        `WITH gone AS (DELETE FROM ${table} WHERE holder = $1 RETURNING key)
+        `WITH gone AS (DELETE FROM ${table} WHERE holder = $1 RETURNING ${returning})
          ${gone}`,
         [holder],
       );

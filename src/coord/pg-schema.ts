@@ -48,4 +48,9 @@ CREATE INDEX coord_auth_failures_address ON coord_auth_failures (address, at);
 CREATE INDEX coord_auth_failures_at ON coord_auth_failures (at);
 `,
   },
+  {
+    // A release notifies only when a take found the key held (pg-leases.ts).
+    name: 'coord-2',
+    sql: 'ALTER TABLE coord_locks ADD COLUMN waited boolean NOT NULL DEFAULT false;',
+  },
 ];

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deferred, LEASE_MS, openCluster, until, type Cluster, type Replica } from './replicas.js';
 
@@ -75,6 +76,35 @@ describe('locks shared by replicas', () => {
     held.release();
     await held.done;
     expect(await second).toBe('b ran');
+  });
+
+  it('notifies a release only when another replica waited for the key, and wakes each waiter in turn', async () => {
+    const listener = new pg.Client({ connectionString: cluster.db.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(n.channel));
+    await listener.query('LISTEN coord_lock');
+    try {
+      const a = cluster.replica('a');
+      for (let i = 0; i < 10; i += 1) await a.coord.withLock(`user:${i}`, async () => undefined);
+      // Every NOTIFY commits one at a time across the database; uncontended releases send none.
+      await listener.query('SELECT 1');
+      expect(heard).toEqual([]);
+
+      const b = cluster.replica('b', { pollMs: 60_000 });
+      const c = cluster.replica('c', { pollMs: 60_000 });
+      const held = await hold(a, 'group:1');
+      const order: string[] = [];
+      const waiting = [b, c].map((r, i) => r.coord.withLock('group:1', async () => void order.push(i === 0 ? 'b' : 'c')));
+      await until(() => b.sent('INSERT INTO coord_locks') >= 2 && c.sent('INSERT INTO coord_locks') >= 2);
+      held.release();
+      await held.done;
+      await Promise.all(waiting);
+      expect(order.sort()).toEqual(['b', 'c']);
+      expect(heard.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await listener.end();
+    }
   });
 
   it("takes over a dead replica's lock once its lease ran out, not before", async () => {
