@@ -51,6 +51,9 @@ export function createSharedLimiter(ctx: SharedLimiterContext, holder: string, m
   let running = 0;
   let acquiring = false;
   let starved = false;
+  // Counts 'free' NOTIFYs: one that arrives while an acquire is on its way (the other replica
+  // answered that acquire's 'wait' before its reply came back here) must not be lost.
+  let freed = 0;
   let closed = false;
 
   const remoteWaiting = (): boolean => line.othersWaiting() > 0;
@@ -132,6 +135,7 @@ export function createSharedLimiter(ctx: SharedLimiterContext, holder: string, m
     const want = Math.min(queue.length, max - slots.size - held.inTransit());
     if (want <= 0) return;
     acquiring = true;
+    const freedBefore = freed;
     void (async () => {
       try {
         await db.ensure(max);
@@ -144,7 +148,7 @@ export function createSharedLimiter(ctx: SharedLimiterContext, holder: string, m
           slots.set(id, slot);
           place(slot);
         }
-        starved = got.slots.length < want;
+        starved = got.slots.length < want && freed === freedBefore;
         if (got.announced) line.joined();
         line.idle();
       } catch (err) {
@@ -161,11 +165,17 @@ export function createSharedLimiter(ctx: SharedLimiterContext, holder: string, m
     const [what, a, b] = payload.split(' ', 3);
     if (what === 'free') {
       // Also while nothing is queued: the next call may take the slot without waiting for a poll.
+      freed += 1;
       starved = false;
       pump();
     } else if (what === 'wait' && a !== undefined && a !== holder) {
       line.otherJoined(a);
-      giveBack([...slots.values()].filter((s) => !s.busy));
+      // Straight to a waiter (one statement each), rather than a release that every waiting
+      // replica then races to acquire, all but one in vain.
+      for (const slot of [...slots.values()].filter((s) => !s.busy)) {
+        if (!usable(slot)) lose(slot);
+        else pass(slot, max);
+      }
     } else if (what === 'done' && a !== undefined) {
       line.otherLeft(a);
     } else if (what === 'give' && b === holder && !closed) {
